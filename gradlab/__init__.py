@@ -1,0 +1,67 @@
+"""gradlab: PyTorch's autograd, small enough to read, faithful enough to learn from.
+
+``import gradlab as torch`` runs beginner PyTorch code unchanged and prints what PyTorch prints.
+"""
+from __future__ import annotations
+
+from . import autograd, ops, random as _random
+from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_like, linspace, ones,
+                        ones_like, tensor, zeros, zeros_like)
+from ._dtype import Size, dtype, promote_types, result_type
+from ._dtype import bool_ as bool
+from ._dtype import float32, float64, int32, int64
+from ._tensor import Tensor, matmul
+from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
+                                 is_inference_mode_enabled, no_grad, set_grad_enabled)
+from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
+                     randn_like, randperm, seed)
+
+float = float32
+double = float64
+long = int64
+int = int32
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def get_default_dtype():
+    return float32
+
+
+def _method(name):
+    def function(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    function.__name__ = name
+    function.__doc__ = f"``gradlab.{name}(t, ...)`` is ``t.{name}(...)``."
+    return function
+
+
+for _name in ("add", "sub", "mul", "div", "neg", "reciprocal", "square", "exp", "log", "sqrt",
+              "abs", "relu", "sigmoid", "tanh", "clamp", "clip", "sum", "mean", "argmax", "argmin",
+              "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
+              "unsqueeze", "squeeze", "clone", "detach", "sign", "masked_fill", "maximum",
+              "minimum", "numel", "isfinite", "allclose", "equal", "logical_not"):
+    globals()[_name] = _method(_name)
+
+
+def pow(input, exponent):
+    """``pow(tensor, exponent)`` or ``pow(number, tensor)``."""
+    if isinstance(input, Tensor):
+        return input ** exponent
+    return exponent.__rpow__(input)
+
+
+def max(input, dim=None, keepdim=False):
+    return input.max(dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False):
+    return input.min(dim, keepdim)
+
+
+def is_floating_point(t) -> bool:
+    return t.is_floating_point()

@@ -1,0 +1,181 @@
+"""Factories: ``tensor``, ``zeros``, ``ones``, ``full``, ``arange``, ``linspace``, ``randn``, ...
+
+Python floats become float32 (PyTorch's default dtype), ints int64, bools bool; a NumPy array
+keeps its dtype, as ``torch.tensor`` and ``torch.from_numpy`` do.
+"""
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype
+from ._tensor import Tensor
+
+
+def _finish(data, dtype, requires_grad):
+    if dtype is not None:
+        data = data.astype(_dtype.to_dtype(dtype).np, copy=False)
+    t = Tensor._make(data)
+    if requires_grad:
+        if not t.dtype.is_floating_point:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        t._requires_grad = True
+    return t
+
+
+def _infer_dtype(values):
+    kinds = set()
+    stack = [values]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, Tensor):
+            kinds.add(v.dtype._category)
+        elif isinstance(v, (bool, np.bool_)):
+            kinds.add(0)
+        elif isinstance(v, numbers.Integral):
+            kinds.add(1)
+        elif isinstance(v, numbers.Real):
+            kinds.add(2)
+        else:
+            raise TypeError(f"Could not infer dtype of {type(v).__name__}")
+    return {0: _dtype.bool_, 1: _dtype.int64, 2: _dtype.default_float}[max(kinds, default=2)]
+
+
+def _check_rectangular(values):
+    """PyTorch's error for ragged nested lists (NumPy would make an object array)."""
+    level = [values]
+    dim = 0
+    while level and isinstance(level[0], (list, tuple)):
+        length = len(level[0])
+        for v in level:
+            if not isinstance(v, (list, tuple)) or len(v) != length:
+                got = len(v) if isinstance(v, (list, tuple)) else type(v).__name__
+                raise ValueError(f"expected sequence of length {length} at dim {dim} (got {got})")
+        level = [x for v in level for x in v]
+        dim += 1
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new tensor holding a copy of ``data`` (a number, nested lists, or a NumPy array)."""
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+            "or sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning, stacklevel=2)
+        array = data._data.copy()
+    elif isinstance(data, np.ndarray):
+        array = data.astype(_dtype.from_numpy_dtype(data.dtype).np, copy=True)
+    else:
+        if isinstance(data, (list, tuple)):
+            _check_rectangular(data)
+        inferred = _infer_dtype(data)
+        values = _plain(data)
+        array = np.array(values, dtype=inferred.np)
+    return _finish(array, dtype, requires_grad)
+
+
+def _plain(data):
+    if isinstance(data, Tensor):
+        if data.ndim:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data.item()
+    if isinstance(data, (list, tuple)):
+        return [_plain(x) for x in data]
+    return data
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        return _finish(data, dtype, False)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray):
+    """A tensor sharing memory with ``array``."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    _dtype.from_numpy_dtype(array.dtype)
+    return Tensor._make(array)
+
+
+def _shape(size):
+    if len(size) == 1 and not isinstance(size[0], numbers.Integral):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, numbers.Integral):
+            raise TypeError(f"expected a sequence of integers for the size, got {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _filled(fill, size, dtype, requires_grad):
+    dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
+    return _finish(np.full(_shape(size), fill, dtype=dtype.np), None, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(0, size, dtype, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(1, size, dtype, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(0, size, dtype, requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    if dtype is None:
+        dtype = _infer_dtype(fill_value)
+    return _filled(fill_value, (size,), dtype, requires_grad)
+
+
+def _like(t, dtype):
+    return t.dtype if dtype is None else dtype
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return zeros(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return ones(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False):
+    return full(t.shape, fill_value, dtype=_like(t, dtype), requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        dtype = _infer_dtype([start, end, step])
+    dtype = _dtype.to_dtype(dtype)
+    if dtype.is_floating_point:
+        n = int(np.ceil((end - start) / step))
+        data = (start + np.arange(max(n, 0), dtype=np.float64) * step).astype(dtype.np)
+    else:
+        data = np.arange(start, end, step, dtype=dtype.np)
+    return _finish(data, None, requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
+    data = np.linspace(start, end, int(steps), dtype=np.float64).astype(dtype.np)
+    return _finish(data, None, requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
+    return _finish(np.eye(n, m, dtype=dtype.np), None, requires_grad)

@@ -1,0 +1,946 @@
+"""``Tensor``: a NumPy array plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
+
+Every differentiable method goes through ``apply``, which runs an op's forward from
+``gradlab.ops`` and, when grad mode is on and an input requires grad, records a node for it.
+"""
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype, _repr, ops
+from ._dtype import Size, result_type
+from .autograd import engine
+from .autograd.grad_mode import _state
+from .autograd.graph import AccumulateGrad, make_node
+
+_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+_NONLEAF_REQUIRES_GRAD = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+_NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+    "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+    "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+    "github.com/pytorch/pytorch/pull/30531 for more informations."
+)
+_FLOAT_ONLY = "only Tensors of floating point and complex dtype can require gradients"
+
+
+def apply(op, *inputs, **params):
+    """Run ``op`` forward on tensors and Python numbers; record it if a gradient must flow."""
+    if op.promote:
+        scalars = (params[op.scalar],) if op.scalar else ()
+        dtype = result_type(*inputs, *scalars)
+        if op.promote == "float" and not dtype.is_floating_point:
+            dtype = _dtype.default_float
+        target = dtype.np
+        arrays = [x._data.astype(target, copy=False) if isinstance(x, Tensor) else np.asarray(x, target)
+                  for x in inputs]
+    else:
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+    with np.errstate(all="ignore"):  # inf and nan are values here, as in PyTorch
+        data = op.forward(*arrays, **params)
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    out = Tensor._make(data)
+    if op.view:
+        out._version = inputs[0]._version  # a view and its base see each other's in-place changes
+    if _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+        out._requires_grad = True
+        out.grad_fn = make_node(op, inputs, out, params)
+    return out
+
+
+def _as_index(key):
+    """A Python/tensor index as NumPy understands it."""
+    if isinstance(key, Tensor):
+        return key._data
+    if isinstance(key, tuple):
+        return tuple(k._data if isinstance(k, Tensor) else k for k in key)
+    return key
+
+
+class Tensor:
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_version", "_accumulator",
+                 "_retains_grad", "_hooks", "name", "__weakref__")
+    __array_priority__ = 1000  # numpy scalars defer to our reflected operators
+
+    # -- construction ----------------------------------------------------------------------------
+    @classmethod
+    def _make(cls, data, requires_grad=False, grad_fn=None):
+        t = object.__new__(cls)
+        t._data = data
+        t._requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._grad = None
+        t._version = [0]
+        t._accumulator = None
+        t._retains_grad = False
+        t._hooks = None
+        t.name = None
+        return t
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("create tensors with gradlab.tensor(data), gradlab.zeros(shape), ...")
+
+    # -- autograd attributes -----------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self.grad_fn is not None:
+            if value:
+                return
+            raise RuntimeError(_NONLEAF_REQUIRES_GRAD)
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError(_FLOAT_ONLY)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and self.grad_fn is None and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def data(self):
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+
+    def _edge(self):
+        """The node a gradient for this tensor goes to (None if it needs none)."""
+        if self.grad_fn is not None:
+            return self.grad_fn
+        if not self._requires_grad:
+            return None
+        acc = self._accumulator() if self._accumulator is not None else None
+        if acc is None:
+            import weakref
+            acc = AccumulateGrad(self)
+            self._accumulator = weakref.ref(acc)
+        return acc
+
+    def detach(self):
+        """A tensor sharing this one's data (and version counter), outside the graph."""
+        t = Tensor._make(self._data)
+        t._version = self._version
+        return t
+
+    def detach_(self):
+        if self.grad_fn is not None or self._requires_grad:
+            self.grad_fn = None
+            self._requires_grad = False
+        return self
+
+    def retain_grad(self):
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        import weakref
+        ref = weakref.ref(self)
+
+        def store(grad):
+            t = ref()
+            if t is not None:
+                t._grad = grad.detach().clone() if t._grad is None else t._grad + grad
+        self.grad_fn.register_prehook(store)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return self._edge().register_prehook(hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from . import autograd
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- metadata ------------------------------------------------------------------------------------
+    @property
+    def dtype(self):
+        return _dtype.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._dim(dim)]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndim = property(dim)
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def device(self):
+        return "cpu"
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def _dim(self, dim):
+        ndim = max(self._data.ndim, 1)
+        if not -ndim <= dim < ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+        return dim % ndim
+
+    # -- conversions ------------------------------------------------------------------------------
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        return self.numpy() if dtype is None else self.numpy().astype(dtype)
+
+    def _scalar(self, kind):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return kind(self._data.item())
+
+    def __float__(self):
+        return self._scalar(float)
+
+    def __int__(self):
+        return self._scalar(int)
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self):
+        return _repr.tensor_repr(self)
+
+    __str__ = __repr__
+    __hash__ = object.__hash__
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("gradlab tensors are not pickled: use gradlab.save(obj, path) (a NumPy .npz file)")
+
+    def to(self, dtype=None, *args, **kwargs):
+        dtype = kwargs.get("dtype", dtype)
+        if isinstance(dtype, str) or dtype is None:  # a device string: everything is on the CPU
+            return self
+        dtype = _dtype.to_dtype(dtype)
+        if dtype is self.dtype:
+            return self
+        return self._apply(ops.to_dtype, dtype=dtype)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"torch.{_dtype.LEGACY_NAMES[self.dtype]}Tensor"
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def bool(self):
+        return self.to(_dtype.bool_)
+
+    def cpu(self):
+        return self
+
+    def contiguous(self):
+        return self if self._data.flags.c_contiguous else self.clone()
+
+    def is_contiguous(self) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    # -- applying ops ------------------------------------------------------------------------------
+    def _apply(self, op, *others, **params):
+        return apply(op, self, *others, **params)
+
+    def _binary(self, other, op):
+        if not isinstance(other, (Tensor, numbers.Number)):
+            return NotImplemented
+        if isinstance(other, Tensor):
+            _check_broadcast(self, other)
+        return apply(op, self, other)
+
+    def __add__(self, other):
+        return self._binary(other, ops.add)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._binary(other, ops.sub)
+
+    def __rsub__(self, other):
+        if not isinstance(other, numbers.Number):
+            return NotImplemented
+        return apply(ops.rsub, self, other=other)
+
+    def __mul__(self, other):
+        return self._binary(other, ops.mul)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return self._binary(other, ops.div)
+
+    def __rtruediv__(self, other):
+        if not isinstance(other, numbers.Number):
+            return NotImplemented
+        return self.reciprocal() * other  # PyTorch records exactly this: MulBackward0 over ReciprocalBackward0
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):
+            _check_broadcast(self, exponent)
+            return apply(ops.pow_tensor, self, exponent)
+        if not isinstance(exponent, numbers.Number):
+            return NotImplemented
+        if not self.dtype.is_floating_point and isinstance(exponent, numbers.Integral) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return apply(ops.pow_scalar, self, exponent=exponent)
+
+    def __rpow__(self, base):
+        if not isinstance(base, numbers.Number):
+            return NotImplemented
+        return apply(ops.rpow, self, base=base)
+
+    def __neg__(self):
+        if self.dtype is _dtype.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return apply(ops.neg, self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self.abs()
+
+    def __matmul__(self, other):
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return matmul(other, self)
+
+    add = __add__
+    mul = multiply = __mul__
+    div = divide = true_divide = __truediv__
+
+    def sub(self, other, alpha=1):
+        return self - (other * alpha if alpha != 1 else other)
+
+    subtract = sub
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    negative = neg
+
+    def reciprocal(self):
+        return apply(ops.reciprocal, self)
+
+    def square(self):
+        return self ** 2
+
+    def exp(self):
+        return apply(ops.exp, self)
+
+    def log(self):
+        return apply(ops.log, self)
+
+    def sqrt(self):
+        return apply(ops.sqrt, self)
+
+    def abs(self):
+        return apply(ops.abs, self)
+
+    def relu(self):
+        return apply(ops.relu, self)
+
+    def sigmoid(self):
+        return apply(ops.sigmoid, self)
+
+    def tanh(self):
+        return apply(ops.tanh, self)
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            raise TypeError("gradlab's clamp takes Python numbers for min and max")
+        return apply(ops.clamp, self, min=min, max=max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        _check_broadcast(self, other)
+        return apply(ops.maximum, self, other)
+
+    def minimum(self, other):
+        _check_broadcast(self, other)
+        return apply(ops.minimum, self, other)
+
+    def sign(self):
+        return Tensor._make(np.sign(self._data))
+
+    def masked_fill(self, mask, value):
+        data = np.where(mask._data, np.asarray(value, dtype=self._data.dtype), self._data)
+        if self._requires_grad and _state.enabled:
+            keep = Tensor._make(~np.broadcast_to(mask._data, self._data.shape))
+            return self * keep + Tensor._make(np.where(mask._data, data, 0).astype(self._data.dtype))
+        return Tensor._make(data)
+
+    # -- reductions ----------------------------------------------------------------------------
+    def _dims(self, dim):
+        dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        return tuple(sorted(self._dim(d) for d in dims))
+
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if dim is None:
+            return apply(ops.sum_all, t)
+        return apply(ops.sum_dim, t, dim=t._dims(dim), keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if not t.dtype.is_floating_point:
+            raise RuntimeError(
+                "mean(): could not infer output dtype. Input dtype must be either a floating point "
+                f"or complex dtype. Got: {_dtype.LEGACY_NAMES[t.dtype]}")
+        if dim is None:
+            return apply(ops.mean_all, t)
+        return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
+
+    def _extreme(self, dim, keepdim, which):
+        if isinstance(dim, Tensor):
+            return self.maximum(dim) if which == "max" else self.minimum(dim)
+        if dim is None:
+            if self._data.size == 0:
+                raise RuntimeError(
+                    f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
+                    "Specify the reduction dim with the 'dim' argument.")
+            return apply(ops.max_all if which == "max" else ops.min_all, self)
+        d = self._dim(dim)
+        find = np.argmax if which == "max" else np.argmin
+        indices = find(self._data, axis=d)
+        values = apply(ops.max_dim if which == "max" else ops.min_dim, self, dim=d, keepdim=keepdim,
+                       indices=indices)
+        idx = Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
+        return MinMax(which, values, idx)
+
+    def max(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, "max")
+
+    def min(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, "min")
+
+    def argmax(self, dim=None, keepdim=False):
+        if dim is None:
+            return Tensor._make(np.asarray(np.argmax(self._data)))
+        return Tensor._make(np.argmax(self._data, axis=self._dim(dim), keepdims=keepdim))
+
+    def argmin(self, dim=None, keepdim=False):
+        if dim is None:
+            return Tensor._make(np.asarray(np.argmin(self._data)))
+        return Tensor._make(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim))
+
+    def all(self):
+        return Tensor._make(np.asarray(np.all(self._data)))
+
+    def any(self):
+        return Tensor._make(np.asarray(np.any(self._data)))
+
+    # -- matrix products -----------------------------------------------------------------------
+    def matmul(self, other):
+        return matmul(self, other)
+
+    def mm(self, other):
+        _check_matrices(self, other, "mm")
+        return apply(ops.mm, self, other)
+
+    def mv(self, vec):
+        if self.ndim != 2 or vec.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {self.ndim}, {vec.ndim}")
+        _same_dtype(self, vec)
+        if self.shape[1] != vec.shape[0]:
+            raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat ({self.shape[0]}x{self.shape[1]}), vec ({vec.shape[0]})")
+        return apply(ops.mv, self, vec)
+
+    def dot(self, other):
+        if self.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        if self.dtype is not other.dtype:
+            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_dtype.LEGACY_NAMES[self.dtype]} and {_dtype.LEGACY_NAMES[other.dtype]}")
+        if self.shape[0] != other.shape[0]:
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{self.shape[0]}] and src [{other.shape[0]}] "
+                f"to have the same number of elements, but got {self.shape[0]} and {other.shape[0]} elements respectively")
+        return apply(ops.dot, self, other)
+
+    def bmm(self, other):
+        return apply(ops.bmm, self, other)
+
+    # -- shapes ---------------------------------------------------------------------------------
+    def _shape_arg(self, shape):
+        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+            shape = tuple(shape[0])
+        shape = tuple(int(s) for s in shape)
+        if shape.count(-1) > 1:
+            raise RuntimeError("only one dimension can be inferred")
+        known = int(np.prod([s for s in shape if s != -1]))
+        n = self._data.size
+        if -1 in shape:
+            if known == 0 or n % known:
+                raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+            shape = tuple(n // known if s == -1 else s for s in shape)
+        elif known != n:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+        return shape
+
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+            raise TypeError("view(dtype) is not supported by gradlab")
+        shape = self._shape_arg(shape)
+        if not self._data.flags.c_contiguous and self._data.size > 1 and shape != self.shape:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+        return apply(ops.view, self, shape=shape)
+
+    def reshape(self, *shape):
+        shape = self._shape_arg(shape)
+        if self._data.flags.c_contiguous or self._data.size <= 1:
+            return apply(ops.view, self, shape=shape)
+        return apply(ops.unsafe_view, self.clone(), shape=shape)  # PyTorch: clone, then view
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self._data.ndim == 0:
+            return self.reshape(1)
+        s, e = self._dim(start_dim), self._dim(end_dim)
+        shape = self.shape
+        return self.reshape(*shape[:s], -1, *shape[e + 1:]) if s < e else self
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def expand(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+            shape = tuple(shape[0])
+        lead = len(shape) - self._data.ndim
+        if lead < 0:
+            raise RuntimeError(
+                f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(shape)}): the number of sizes "
+                "provided must be greater or equal to the number of dimensions in the tensor")
+        shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
+        if shape == self._data.shape:
+            return self
+        _broadcast_shape(self._data.shape, shape, "expanded size", "existing size", target=True)
+        return apply(ops.expand, self, shape=shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def transpose(self, dim0, dim1):
+        return apply(ops.transpose, self, dim0=self._dim(dim0), dim1=self._dim(dim1))
+
+    def t(self):
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+        return apply(ops.t, self)
+
+    @property
+    def T(self):
+        return self.permute(tuple(reversed(range(self._data.ndim))))
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims):
+        if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
+            dims = tuple(dims[0])
+        return apply(ops.permute, self, dims=tuple(self._dim(d) for d in dims))
+
+    def unsqueeze(self, dim):
+        ndim = self._data.ndim + 1
+        if not -ndim <= dim < ndim:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+        return apply(ops.unsqueeze, self, dim=dim % ndim)
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            dims = tuple(i for i, s in enumerate(self._data.shape) if s == 1)
+        else:
+            d = self._dim(dim)
+            dims = (d,) if self._data.ndim and self._data.shape[d] == 1 else ()
+        return apply(ops.squeeze, self, dim=dims)
+
+    def clone(self):
+        return apply(ops.clone, self)
+
+    # -- indexing ---------------------------------------------------------------------------------
+    def __getitem__(self, key):
+        if isinstance(key, slice):  # a lone slice is always recorded, even a full one
+            return self._slice(key, 0)
+        if not isinstance(key, tuple):
+            key = (key,)
+        if any(_is_advanced(k) for k in key):
+            return self._index(_as_index(key))
+        t, dim = self, 0
+        expanded = _expand_ellipsis(key, self._data.ndim)
+        for k in expanded:
+            if k is None:
+                t = apply(ops.unsqueeze, t, dim=dim)
+                dim += 1
+            elif isinstance(k, slice):
+                size = t._data.shape[dim]
+                start, stop, step = k.indices(size)
+                if (start, stop, step) != (0, size, 1):
+                    t = t._slice(k, dim)
+                dim += 1
+            else:
+                i = int(k)
+                size = t._data.shape[dim]
+                if not -size <= i < size:
+                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+                t = apply(ops.select, t, key=(slice(None),) * dim + (i,))
+        return apply(ops.alias, t) if t is self else t  # every index was a no-op
+
+    def _slice(self, k, dim):
+        if self._data.ndim == 0:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if k.step is not None and k.step <= 0:
+            raise ValueError("step must be greater than zero")
+        return apply(ops.slice, self, key=(slice(None),) * dim + (k,))
+
+    def _index(self, key):
+        """Advanced indexing (integer arrays, boolean masks): ``IndexBackward0``."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                np.empty(self._data.shape, dtype=bool)[key]
+        except IndexError as e:
+            raise IndexError(str(e).replace("axis", "dimension")) from None
+        return apply(ops.index, self, key=key)
+
+    def __setitem__(self, key, value):
+        if _state.enabled and self.grad_fn is None and self._requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        key = _as_index(key)
+        if isinstance(value, Tensor) and value._data.ndim > 0:
+            _broadcast_shape(np.empty(self._data.shape)[key].shape, value._data.shape, target=True)
+        self._inplace(ops.copy_slices, value, key=key)
+
+    # -- in-place ops --------------------------------------------------------------------------------
+    def _inplace(self, op, *others, **params):
+        """Compute ``op`` out of place, write the result into this tensor's memory, and (when
+        recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
+        recording = _state.enabled and (self._requires_grad or any(
+            isinstance(o, Tensor) and o._requires_grad for o in others))
+        if recording and self.grad_fn is None and self._requires_grad:
+            raise RuntimeError(_LEAF_INPLACE)
+        before = self
+        if recording and "a" in op.saves:  # the rule needs the old value: keep a copy of it
+            before = Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
+            before._accumulator = self._accumulator
+        result = apply(op, before, *others, **params)
+        if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
+            raise RuntimeError(
+                f"result type {_dtype.LEGACY_NAMES[result.dtype]} can't be cast to the desired output "
+                f"type {_dtype.LEGACY_NAMES[self.dtype]}")
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}")
+        self._data[...] = result._data
+        self._version[0] += 1
+        if result.grad_fn is not None:
+            self.grad_fn = result.grad_fn
+            self._requires_grad = True
+        return self
+
+    def add_(self, other, alpha=1):
+        return self._inplace(ops.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, alpha=1):
+        return self._inplace(ops.sub, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return self._inplace(ops.mul, other)
+
+    def div_(self, other):
+        return self._inplace(ops.div, other)
+
+    def pow_(self, exponent):
+        return self._inplace(ops.pow_scalar, exponent=exponent)
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(ops.clamp, min=min, max=max)
+
+    def zero_(self):
+        return self._inplace(ops.zero)
+
+    def fill_(self, value):
+        return self._inplace(ops.fill, value=float(value) if isinstance(value, Tensor) else value)
+
+    def copy_(self, src):
+        self[...] = src
+        return self
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    # -- comparisons (no gradient) -----------------------------------------------------------------
+    def _compare(self, other, fn):
+        if not isinstance(other, (Tensor, numbers.Number)):
+            return NotImplemented
+        o = other._data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor):
+            _check_broadcast(self, other)
+        return Tensor._make(np.asarray(fn(self._data, o)))
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __and__(self, other):
+        return self._compare(other, np.logical_and if self.dtype is _dtype.bool_ else np.bitwise_and)
+
+    def __or__(self, other):
+        return self._compare(other, np.logical_or if self.dtype is _dtype.bool_ else np.bitwise_or)
+
+    def __invert__(self):
+        return Tensor._make(~self._data)
+
+    def logical_not(self):
+        return Tensor._make(np.logical_not(self._data))
+
+    def isfinite(self):
+        return Tensor._make(np.isfinite(self._data))
+
+    def equal(self, other) -> bool:
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+class MinMax(tuple):
+    """``torch.return_types.max`` / ``min``: a (values, indices) pair that prints like PyTorch's."""
+
+    def __new__(cls, which, values, indices):
+        self = super().__new__(cls, (values, indices))
+        self._which = which
+        return self
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{self._which}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _is_advanced(k):
+    return isinstance(k, (Tensor, list, np.ndarray)) or (isinstance(k, bool))
+
+
+def _expand_ellipsis(key, ndim):
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if used > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    out = []
+    for k in key:
+        if k is Ellipsis:
+            out.extend([slice(None)] * (ndim - used))
+        else:
+            out.append(k)
+    if Ellipsis not in key:
+        out.extend([slice(None)] * (ndim - used))
+    return out
+
+
+def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
+    """The broadcast shape of ``a`` and ``b``, or PyTorch's error naming the first clash."""
+    n = max(len(a), len(b))
+    out = []
+    for i in range(n):
+        x = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
+        y = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            if target:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({y}) must match the existing size ({x}) at "
+                    f"non-singleton dimension {i}.  Target sizes: {list(b)}.  Tensor sizes: {list(a)}")
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {i}")
+        out.append(max(x, y) if x and y else 0)
+    return tuple(out)
+
+
+def _check_broadcast(a, b):
+    if a._data.shape != b._data.shape:
+        _broadcast_shape(a._data.shape, b._data.shape)
+
+
+def _same_dtype(a, b, what="m1 and m2"):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected {what} to have the same dtype, but got: "
+                           f"{a.dtype.name.replace('float32', 'float').replace('float64', 'double')} != "
+                           f"{b.dtype.name.replace('float32', 'float').replace('float64', 'double')}")
+
+
+def _check_matrices(a, b, name):
+    if a.ndim != 2:
+        raise RuntimeError(f"self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix")
+    _same_dtype(a, b, "mat1 and mat2")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+
+
+def matmul(a, b):
+    """``torch.matmul``: picks dot, mv, mm or bmm, and records what PyTorch records."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    if a.ndim == 1 and b.ndim == 1:
+        return a.dot(b)
+    if a.ndim == 2 and b.ndim == 1:
+        return a.mv(b)
+    if a.ndim == 1 and b.ndim == 2:
+        if a.shape[0] != b.shape[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and {b.shape[0]}x{b.shape[1]})")
+        return apply(ops.squeeze_matmul, a.unsqueeze(0).mm(b), dim=(0,))
+    if a.ndim == 2 and b.ndim == 2:
+        return a.mm(b)
+    # Batched: fold the batch axes of a into rows when b is a matrix, as PyTorch does.
+    if b.ndim <= 2:
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({int(np.prod(a.shape[:-1]))}x{a.shape[-1]} and "
+                f"{b.shape[0]}x{b.shape[-1] if b.ndim == 2 else 1})")
+        rows = a.reshape(-1, a.shape[-1])
+        rows = rows.mm(b) if b.ndim == 2 else rows.mv(b)
+        return apply(ops.unsafe_view, rows, shape=(*a.shape[:-1], *b.shape[1:]))
+    if a.ndim == 3 and b.ndim == 3:
+        if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+        _same_dtype(a, b, "batch1 and batch2")
+        return apply(ops.unsafe_view, a.bmm(b), shape=(a.shape[0], a.shape[1], b.shape[2]))
+    raise NotImplementedError("gradlab's matmul supports up to 3-D batches of equal size")

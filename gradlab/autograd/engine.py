@@ -1,0 +1,158 @@
+"""The backward pass: walk the recorded graph from the outputs to the leaves, without recursion.
+
+1. Count, for every node reachable from the roots, how many edges lead into it.
+2. Run nodes whose count has dropped to zero, the most recently created first (PyTorch's
+   order). Running a node applies its op's derivative rules to the gradient summed for it, and
+   ``sum_to`` reduces each result to its input's shape: the one place broadcasting is undone.
+3. ``AccumulateGrad`` adds into a leaf's ``.grad``; ``autograd.grad`` captures instead.
+
+``backward_events`` yields every step, so the diagrams' stepper shows the real engine at work.
+"""
+from __future__ import annotations
+
+import heapq
+
+from .graph import AccumulateGrad
+from .grad_mode import set_grad_enabled
+
+
+def reduced_axes(grad_shape, shape):
+    """The axes broadcasting added or stretched, which must be summed to get back to ``shape``."""
+    lead = len(grad_shape) - len(shape)
+    return tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and grad_shape[lead + i] != 1)
+
+
+def sum_to(grad, shape):
+    """Reduce a gradient of a broadcast result back to the shape of the input it belongs to."""
+    if grad.shape == shape:
+        return grad
+    axes = reduced_axes(grad.shape, shape)
+    if axes:
+        grad = grad.sum(dim=axes, keepdim=True)
+    return grad.reshape(shape) if grad.shape != shape else grad
+
+
+def _dependencies(roots):
+    """How many edges lead into each node reachable from ``roots`` (explicit stack)."""
+    deps = {}
+    seen = set()
+    stack = [node for node in roots]
+    for node in roots:
+        seen.add(node)
+    while stack:
+        node = stack.pop()
+        for child, _ in node.next_functions:
+            if child is None:
+                continue
+            deps[child] = deps.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return deps
+
+
+def _needed(roots, targets):
+    """Nodes that lie on a path from a root to one of ``targets`` (for ``autograd.grad``)."""
+    order, seen, stack = [], set(roots), list(roots)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for child, _ in node.next_functions:
+            if child is not None and child not in seen:
+                seen.add(child)
+                stack.append(child)
+    needed = set(targets)
+    # Children come after their parents in ``order`` except through shared descendants, so
+    # iterate until nothing changes (graphs here are small; one or two passes in practice).
+    changed = True
+    while changed:
+        changed = False
+        for node in reversed(order):
+            if node not in needed and any(c in needed for c, _ in node.next_functions if c is not None):
+                needed.add(node)
+                changed = True
+    return needed
+
+
+def backward_events(roots, retain_graph=False, create_graph=False, capture=None):
+    """Run backward from ``roots`` = [(node, gradient)], yielding one event per node run.
+
+    ``capture`` maps node -> None for ``autograd.grad``: gradients arriving there are captured
+    into it, leaves are not accumulated into, and branches that lead to no captured node are
+    not computed. Each event is a dict the stepper can show.
+    """
+    root_nodes, buffers = [], {}
+    for node, grad in roots:
+        if node in buffers:
+            buffers[node] = buffers[node] + grad
+        else:
+            root_nodes.append(node)
+            buffers[node] = grad
+    deps = _dependencies(root_nodes)
+    needed = _needed(root_nodes, capture) if capture is not None else None
+    ready = [(-node.seq, i, node) for i, node in enumerate(root_nodes) if node not in deps]
+    heapq.heapify(ready)
+    tie = len(ready)
+    with set_grad_enabled(create_graph):
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grad = buffers.pop(node, None)  # None: no gradient reached this node
+            outputs = ()
+            if grad is not None:
+                for hook in tuple(node._pre_hooks or ()):
+                    result = hook(grad)
+                    if result is not None:
+                        grad = result
+                if capture is not None and node in capture:
+                    capture[node] = grad
+                if isinstance(node, AccumulateGrad):
+                    if capture is None:
+                        previous = node.variable._grad
+                        accumulate(node.variable, grad, create_graph)
+                        yield {"node": node, "grad_in": grad, "previous": previous, "outputs": ()}
+                    continue
+                if needed is None or node in needed:
+                    outputs = _run(node, grad)
+                    yield {"node": node, "grad_in": grad, "outputs": outputs}
+            if not retain_graph and not isinstance(node, AccumulateGrad):
+                node.release()
+            for i, (child, _) in enumerate(node.next_functions):
+                if child is None:
+                    continue
+                if outputs and outputs[i] is not None:
+                    buffers[child] = outputs[i] if child not in buffers else buffers[child] + outputs[i]
+                deps[child] -= 1
+                if deps[child] == 0:
+                    tie += 1
+                    heapq.heappush(ready, (-child.seq, tie, child))
+
+
+def _run(node, grad):
+    """Apply the op's derivative rule for each input that needs a gradient."""
+    rules, outputs = node.op.grads, []
+    for i, (child, _) in enumerate(node.next_functions):
+        if child is None:
+            outputs.append(None)
+            continue
+        g = sum_to(rules[i](grad, node), node.shapes[i])
+        if g.dtype is not node.dtypes[i]:
+            g = g.to(node.dtypes[i])
+        outputs.append(g)
+    return outputs
+
+
+def accumulate(variable, grad, create_graph=False):
+    """``AccumulateGrad``: the first gradient is stored (a copy), later ones are added in place."""
+    if variable._grad is None:
+        variable._grad = grad if create_graph else grad.detach().clone()
+    elif create_graph or variable._grad.requires_grad:
+        variable._grad = variable._grad + grad
+    else:
+        variable._grad._data += grad._data
+        variable._grad._version[0] += 1
+
+
+def run_backward(roots, retain_graph=False, create_graph=False, capture=None):
+    for _ in backward_events(roots, retain_graph, create_graph, capture):
+        pass

@@ -1,0 +1,201 @@
+"""The recorded graph: one ``Node`` per differentiable operation, ``AccumulateGrad`` per leaf.
+
+A node knows its op (which holds the derivative rules), the edges to the nodes of its inputs
+(``next_functions``, PyTorch's name and layout), the values its rules need (saved at forward
+time, checked against in-place changes when read) and a sequence number from a global counter:
+later nodes run first in backward, and diagrams get ids that are the same on every run.
+"""
+from __future__ import annotations
+
+import itertools
+import weakref
+
+_sequence = itertools.count()
+
+_FREED = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class Node:
+    """Base of every backward node; ``type(node).__name__`` is PyTorch's name (``MulBackward0``)."""
+
+    __slots__ = ("next_functions", "_saved", "params", "shapes", "dtypes", "seq", "_pre_hooks",
+                 "_freed", "__weakref__")
+    op = None  # set on each op's node class
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    # -- saved values -------------------------------------------------------------------------
+    def saved(self, key):
+        """A value the derivative rule needs; raises PyTorch's errors if freed or modified."""
+        if self._freed:
+            raise RuntimeError(_FREED)
+        value = self._saved[key]
+        return value.unpack(self) if isinstance(value, SavedTensor) else value
+
+    def __getattr__(self, key):
+        # Rules read ``n.a``, ``n.b``, ``n.out`` (saved values) and ``n.dim`` etc. (parameters).
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            saved = object.__getattribute__(self, "_saved")
+        except AttributeError:
+            saved = {}
+        if key in saved or (key in type(self).op.saves):
+            return self.saved(key)  # raises PyTorch's error once backward has freed it
+        try:
+            return object.__getattribute__(self, "params")[key]
+        except (AttributeError, KeyError):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{key}'") from None
+
+    def release(self):
+        """Free saved values after backward (unless ``retain_graph``)."""
+        if self._saved:
+            self._saved = {}
+            self._freed = True
+
+    def register_prehook(self, hook):
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(hook)
+        return RemovableHandle(self._pre_hooks, hook)
+
+
+class AccumulateGrad:
+    """The node at a leaf that requires grad: backward adds the arriving gradient to ``.grad``."""
+
+    __slots__ = ("variable", "__weakref__")
+    seq = float("inf")  # PyTorch runs these as soon as they are ready
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    @property
+    def _pre_hooks(self):
+        # A leaf's hooks live on the tensor: its accumulator exists only while a graph uses it.
+        return self.variable._hooks
+
+    def register_prehook(self, hook):
+        if self.variable._hooks is None:
+            self.variable._hooks = []
+        self.variable._hooks.append(hook)
+        return RemovableHandle(self.variable._hooks, hook)
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class SavedTensor:
+    """A tensor saved for backward, with the version it had then (to detect in-place changes).
+
+    A node's own output is saved as its array only and re-wrapped on unpack with the node as its
+    ``grad_fn``: holding the output tensor itself would make a reference cycle.
+    """
+
+    __slots__ = ("tensor", "array", "version", "counter", "is_output", "requires_grad")
+
+    def __init__(self, tensor, is_output):
+        self.is_output = is_output
+        self.tensor = None if is_output else tensor
+        self.array = tensor._data if is_output else None
+        self.requires_grad = tensor.requires_grad
+        self.counter = tensor._version
+        self.version = tensor._version[0]
+
+    def unpack(self, node):
+        if self.counter[0] != self.version:
+            raise RuntimeError(_modified_message(self, node))
+        if not self.is_output:
+            return self.tensor
+        from .._tensor import Tensor
+        return Tensor._make(self.array, self.requires_grad, node if self.requires_grad else None)
+
+
+def _modified_message(saved, node):
+    from .._dtype import LEGACY_NAMES
+    t = saved.tensor
+    dtype = t.dtype if t is not None else None
+    if dtype is None:
+        from .._dtype import from_numpy_dtype
+        dtype = from_numpy_dtype(saved.array.dtype)
+    shape = list(t.shape if t is not None else saved.array.shape)
+    what = f"[torch.{LEGACY_NAMES[dtype]}Tensor {shape}]"
+    if saved.is_output:
+        what += f", which is output 0 of {node.name()},"
+    elif t.grad_fn is not None:
+        what += f", which is output 0 of {t.grad_fn.name()},"
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: {what} is at version {saved.counter[0]}; expected version {saved.version} "
+        "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+        "gradient, with torch.autograd.set_detect_anomaly(True)."
+    )
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: ``handle.remove()`` takes the hook out again."""
+
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks, hook):
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+_node_classes = {}
+
+
+def node_class(op):
+    """One ``Node`` subclass per op, named as PyTorch names it, so ``type(y.grad_fn).__name__``
+    and the repr read ``MulBackward0``."""
+    cls = _node_classes.get(op)
+    if cls is None:
+        cls = type(op.node_name, (Node,), {"__slots__": (), "op": op, "__module__": "gradlab.autograd.graph"})
+        _node_classes[op] = cls
+    return cls
+
+
+def make_node(op, inputs, out, params):
+    """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``."""
+    node = node_class(op).__new__(node_class(op))
+    next_functions = []
+    shapes = []
+    dtypes = []
+    for x in inputs:
+        if hasattr(x, "_data"):
+            next_functions.append((x._edge(), 0))
+            shapes.append(x._data.shape)
+            dtypes.append(x.dtype)
+        else:  # a Python number: PyTorch wraps it in a tensor that has no edge
+            next_functions.append((None, 0))
+            shapes.append(())
+            dtypes.append(None)
+    node.next_functions = tuple(next_functions)
+    node.shapes = shapes
+    node.dtypes = dtypes
+    node.params = params
+    node.seq = next(_sequence)
+    node._pre_hooks = None
+    node._freed = False
+    saved = {}
+    for key in op.saves:
+        value = out if key == "out" else inputs["ab".index(key)]
+        saved[key] = SavedTensor(value, key == "out") if hasattr(value, "_data") else value
+    node._saved = saved
+    return node

@@ -1,0 +1,78 @@
+"""Seeded random tensors. The streams are NumPy's (PCG64), so values differ from PyTorch's,
+but the same seed gives the same values on every run and machine."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype
+from ._creation import _finish, _shape
+
+_DEFAULT_SEED = 67280421310721  # PyTorch's default seed, so unseeded runs are reproducible too
+
+
+class Generator:
+    def __init__(self, seed=_DEFAULT_SEED):
+        self.manual_seed(seed)
+
+    def manual_seed(self, seed):
+        self._seed = int(seed)
+        self._rng = np.random.default_rng(self._seed)
+        return self
+
+    def initial_seed(self):
+        return self._seed
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return manual_seed(np.random.SeedSequence().entropy % (2 ** 63)).initial_seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def _float_dtype(dtype):
+    dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"\"normal_kernel_cpu\" not implemented for '{_dtype.LEGACY_NAMES[dtype]}'")
+    return dtype
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    rng = (generator or default_generator)._rng
+    dtype = _float_dtype(dtype)
+    return _finish(rng.standard_normal(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    rng = (generator or default_generator)._rng
+    dtype = _float_dtype(dtype)
+    return _finish(rng.random(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)
+
+
+def randint(low, high=None, size=(), generator=None, dtype=None, device=None, requires_grad=False):
+    if high is None:
+        low, high = 0, low
+    rng = (generator or default_generator)._rng
+    dtype = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
+    return _finish(rng.integers(low, high, size=_shape((size,)), dtype=np.int64).astype(dtype.np), None, requires_grad)
+
+
+def randn_like(t, dtype=None, requires_grad=False):
+    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def rand_like(t, dtype=None, requires_grad=False):
+    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randperm(n, generator=None, dtype=None):
+    rng = (generator or default_generator)._rng
+    return _finish(rng.permutation(n).astype(np.int64), dtype, False)
