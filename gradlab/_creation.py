@@ -12,6 +12,7 @@ import numpy as np
 
 from . import _dtype
 from ._tensor import Tensor
+from .errors import error
 
 
 def _finish(data, dtype, requires_grad):
@@ -20,7 +21,7 @@ def _finish(data, dtype, requires_grad):
     t = Tensor._make(data)
     if requires_grad:
         if not t.dtype.is_floating_point:
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            raise error("int_requires_grad", t)
         t._requires_grad = True
     return t
 

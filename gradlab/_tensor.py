@@ -11,16 +11,12 @@ import warnings
 import numpy as np
 
 from . import _dtype, _repr, ops
+from .errors import error
 from ._dtype import Size, result_type
 from .autograd import engine
 from .autograd.grad_mode import _state
 from .autograd.graph import AccumulateGrad, make_node
 
-_LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-_NONLEAF_REQUIRES_GRAD = (
-    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
-    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
-)
 _NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
@@ -28,7 +24,6 @@ _NONLEAF_GRAD_WARNING = (
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
     "github.com/pytorch/pytorch/pull/30531 for more informations."
 )
-_FLOAT_ONLY = "only Tensors of floating point and complex dtype can require gradients"
 
 
 def apply(op, *inputs, **params):
@@ -49,10 +44,12 @@ def apply(op, *inputs, **params):
         data = np.asarray(data)
     out = Tensor._make(data)
     if op.view:
-        out._version = inputs[0]._version  # a view and its base see each other's in-place changes
+        out._counter = inputs[0]._counter  # a view and its base see each other's in-place changes
     if _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
         out._requires_grad = True
         out.grad_fn = make_node(op, inputs, out, params)
+        if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
+            _state.trace.append((out.grad_fn, inputs, params))
     return out
 
 
@@ -66,7 +63,7 @@ def _as_index(key):
 
 
 class Tensor:
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_version", "_accumulator",
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
                  "_retains_grad", "_hooks", "name", "__weakref__")
     __array_priority__ = 1000  # numpy scalars defer to our reflected operators
 
@@ -78,7 +75,8 @@ class Tensor:
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._grad = None
-        t._version = [0]
+        # The version counter, shared with views and detach(); inference tensors have none.
+        t._counter = None if _state.inference else [0]
         t._accumulator = None
         t._retains_grad = False
         t._hooks = None
@@ -98,16 +96,28 @@ class Tensor:
         if self.grad_fn is not None:
             if value:
                 return
-            raise RuntimeError(_NONLEAF_REQUIRES_GRAD)
+            raise error("nonleaf_requires_grad", self)
         if value and not self.dtype.is_floating_point:
-            raise RuntimeError(_FLOAT_ONLY)
+            raise error("int_requires_grad_setter", self)
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.grad_fn is None and not self.dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise error("int_requires_grad_", self)
+        if requires_grad and self._counter is None and not _state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's data was changed in place (PyTorch's ``_version``)."""
+        if self._counter is None:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return self._counter[0]
+
+    def is_inference(self) -> bool:
+        return self._counter is None
 
     @property
     def is_leaf(self) -> bool:
@@ -154,7 +164,7 @@ class Tensor:
     def detach(self):
         """A tensor sharing this one's data (and version counter), outside the graph."""
         t = Tensor._make(self._data)
-        t._version = self._version
+        t._counter = self._counter
         return t
 
     def detach_(self):
@@ -238,7 +248,7 @@ class Tensor:
     # -- conversions ------------------------------------------------------------------------------
     def item(self):
         if self._data.size != 1:
-            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+            raise error("item_many", self, numel=self._data.size)
         return self._data.item()
 
     def tolist(self):
@@ -246,7 +256,7 @@ class Tensor:
 
     def numpy(self, *, force=False):
         if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+            raise error("numpy_requires_grad", self)
         return self._data
 
     def __array__(self, dtype=None, copy=None):
@@ -494,9 +504,7 @@ class Tensor:
     def mean(self, dim=None, keepdim=False, dtype=None):
         t = self if dtype is None else self.to(dtype)
         if not t.dtype.is_floating_point:
-            raise RuntimeError(
-                "mean(): could not infer output dtype. Input dtype must be either a floating point "
-                f"or complex dtype. Got: {_dtype.LEGACY_NAMES[t.dtype]}")
+            raise error("mean_int", self, legacy=_dtype.LEGACY_NAMES[t.dtype])
         if dim is None:
             return apply(ops.mean_all, t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
@@ -592,9 +600,7 @@ class Tensor:
             raise TypeError("view(dtype) is not supported by gradlab")
         shape = self._shape_arg(shape)
         if not self._data.flags.c_contiguous and self._data.size > 1 and shape != self.shape:
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+            raise error("view_noncontiguous", self)
         return apply(ops.view, self, shape=shape)
 
     def reshape(self, *shape):
@@ -718,7 +724,7 @@ class Tensor:
 
     def __setitem__(self, key, value):
         if _state.enabled and self.grad_fn is None and self._requires_grad:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+            raise error("leaf_view_inplace", self)
         key = _as_index(key)
         if isinstance(value, Tensor) and value._data.ndim > 0:
             _broadcast_shape(np.empty(self._data.shape)[key].shape, value._data.shape, target=True)
@@ -728,10 +734,15 @@ class Tensor:
     def _inplace(self, op, *others, **params):
         """Compute ``op`` out of place, write the result into this tensor's memory, and (when
         recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
+        if self._counter is None and not _state.inference:
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You can make "
+                "a clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details.")
         recording = _state.enabled and (self._requires_grad or any(
             isinstance(o, Tensor) and o._requires_grad for o in others))
         if recording and self.grad_fn is None and self._requires_grad:
-            raise RuntimeError(_LEAF_INPLACE)
+            raise error("leaf_inplace", self)
         before = self
         if recording and "a" in op.saves:  # the rule needs the old value: keep a copy of it
             before = Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
@@ -745,7 +756,8 @@ class Tensor:
             raise RuntimeError(
                 f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}")
         self._data[...] = result._data
-        self._version[0] += 1
+        if self._counter is not None:
+            self._counter[0] += 1
         if result.grad_fn is not None:
             self.grad_fn = result.grad_fn
             self._requires_grad = True
@@ -886,8 +898,7 @@ def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
                 raise RuntimeError(
                     f"The expanded size of the tensor ({y}) must match the existing size ({x}) at "
                     f"non-singleton dimension {i}.  Target sizes: {list(b)}.  Tensor sizes: {list(a)}")
-            raise RuntimeError(
-                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {i}")
+            raise error("broadcast", a=x, b=y, dim=i, shape_a=tuple(a), shape_b=tuple(b))
         out.append(max(x, y) if x and y else 0)
     return tuple(out)
 
@@ -911,7 +922,7 @@ def _check_matrices(a, b, name):
         raise RuntimeError(f"mat2 must be a matrix")
     _same_dtype(a, b, "mat1 and mat2")
     if a.shape[1] != b.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+        raise error("mm_shapes", m=a.shape[0], k1=a.shape[1], k2=b.shape[0], n=b.shape[1])
 
 
 def matmul(a, b):
@@ -924,7 +935,7 @@ def matmul(a, b):
         return a.mv(b)
     if a.ndim == 1 and b.ndim == 2:
         if a.shape[0] != b.shape[0]:
-            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied (1x{a.shape[0]} and {b.shape[0]}x{b.shape[1]})")
+            raise error("mm_shapes", m=1, k1=a.shape[0], k2=b.shape[0], n=b.shape[1])
         return apply(ops.squeeze_matmul, a.unsqueeze(0).mm(b), dim=(0,))
     if a.ndim == 2 and b.ndim == 2:
         return a.mm(b)

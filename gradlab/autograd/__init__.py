@@ -5,6 +5,8 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inferen
                         no_grad, set_grad_enabled)
 from . import engine
 from .graph import Node
+from ..errors import error
+from .gradcheck import GradcheckError, gradcheck
 
 
 def _as_tuple(x):
@@ -22,16 +24,16 @@ def _roots(outputs, grad_outputs):
     roots = []
     for i, (out, grad) in enumerate(zip(outputs, grads)):
         if not out.requires_grad:
-            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+            raise error("no_grad_output", out, index=i)
         if grad is None:
             if out.numel() != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                raise error("scalar_outputs", out)
             grad = Tensor._make(__import__("numpy").ones(out._data.shape, dtype=out._data.dtype))
         elif not isinstance(grad, Tensor):
             raise TypeError(f"gradient must be a Tensor or None, not {type(grad).__name__}")
         elif grad.shape != out.shape:
-            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} "
-                               f"and output[{i}] has a shape of {out.shape}.")
+            raise error("grad_shape", out, index=i, got=grad.shape, expected=out.shape,
+                        got_tuple=tuple(grad.shape), expected_tuple=tuple(out.shape))
         elif grad.dtype is not out.dtype:
             grad = grad.to(out.dtype)
         roots.append((out._edge(), grad))
@@ -64,25 +66,23 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     for t in inputs:
         if not t.requires_grad:
-            raise RuntimeError("One of the differentiated Tensors does not require grad")
+            raise error("input_no_grad", t)
     roots = _roots(outputs, grad_outputs)
     edges = [t._edge() for t in inputs]
     capture = {e: None for e in edges}
     engine.run_backward(roots, retain_graph, create_graph, capture)
     result = []
-    for t, e in zip(inputs, edges):
+    for i, (t, e) in enumerate(zip(inputs, edges)):
         g = capture[e]
         if g is None:
             if materialize_grads:
                 from .._creation import zeros_like
                 g = zeros_like(t)
             elif not allow_unused:
-                raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior.")
+                raise error("unused_input", t, index=i)
         result.append(g)
     return tuple(result)
 
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-           "inference_mode", "is_inference_mode_enabled", "Node"]
+           "inference_mode", "is_inference_mode_enabled", "Node", "gradcheck", "GradcheckError"]

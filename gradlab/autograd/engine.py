@@ -150,7 +150,8 @@ def accumulate(variable, grad, create_graph=False):
         variable._grad = variable._grad + grad
     else:
         variable._grad._data += grad._data
-        variable._grad._version[0] += 1
+        if variable._grad._counter is not None:
+            variable._grad._counter[0] += 1
 
 
 def run_backward(roots, retain_graph=False, create_graph=False, capture=None):

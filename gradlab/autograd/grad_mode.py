@@ -13,6 +13,7 @@ import threading
 class _State(threading.local):
     enabled = True
     inference = False
+    trace = None  # a list while gradcheck records which op ran on which inputs
 
 
 _state = _State()
@@ -112,10 +113,7 @@ class inference_mode(_Mode):
         self.mode = mode
 
     def _switch(self):
-        if self.mode:
-            _state.enabled, _state.inference = False, True
-        else:
-            _state.inference = False
+        _state.enabled, _state.inference = not self.mode, self.mode
 
     def clone(self):
         return inference_mode(self.mode)

@@ -8,16 +8,12 @@ later nodes run first in backward, and diagrams get ids that are the same on eve
 from __future__ import annotations
 
 import itertools
-import weakref
+import re
+
+from ..errors import error
 
 _sequence = itertools.count()
 
-_FREED = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after "
-    "they have already been freed). Saved intermediate values of the graph are freed when you call "
-    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-    "graph a second time or if you need to access saved tensors after calling backward."
-)
 
 
 class Node:
@@ -37,7 +33,7 @@ class Node:
     def saved(self, key):
         """A value the derivative rule needs; raises PyTorch's errors if freed or modified."""
         if self._freed:
-            raise RuntimeError(_FREED)
+            raise error("freed_graph", node=self.name())
         value = self._saved[key]
         return value.unpack(self) if isinstance(value, SavedTensor) else value
 
@@ -107,41 +103,39 @@ class SavedTensor:
     __slots__ = ("tensor", "array", "version", "counter", "is_output", "requires_grad")
 
     def __init__(self, tensor, is_output):
+        if tensor._counter is None:
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+                "inference mode in computation tracked by autograd. To work around this, you can make "
+                "a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` "
+                "instead of `torch.inference_mode()`.")
         self.is_output = is_output
         self.tensor = None if is_output else tensor
         self.array = tensor._data if is_output else None
         self.requires_grad = tensor.requires_grad
-        self.counter = tensor._version
-        self.version = tensor._version[0]
+        self.counter = tensor._counter
+        self.version = tensor._counter[0]
 
     def unpack(self, node):
         if self.counter[0] != self.version:
-            raise RuntimeError(_modified_message(self, node))
+            raise _modified_error(self, node)
         if not self.is_output:
             return self.tensor
         from .._tensor import Tensor
         return Tensor._make(self.array, self.requires_grad, node if self.requires_grad else None)
 
 
-def _modified_message(saved, node):
-    from .._dtype import LEGACY_NAMES
+def _modified_error(saved, node):
+    from .._dtype import LEGACY_NAMES, from_numpy_dtype
     t = saved.tensor
-    dtype = t.dtype if t is not None else None
-    if dtype is None:
-        from .._dtype import from_numpy_dtype
-        dtype = from_numpy_dtype(saved.array.dtype)
-    shape = list(t.shape if t is not None else saved.array.shape)
-    what = f"[torch.{LEGACY_NAMES[dtype]}Tensor {shape}]"
-    if saved.is_output:
-        what += f", which is output 0 of {node.name()},"
-    elif t.grad_fn is not None:
-        what += f", which is output 0 of {t.grad_fn.name()},"
-    return (
-        "one of the variables needed for gradient computation has been modified by an inplace "
-        f"operation: {what} is at version {saved.counter[0]}; expected version {saved.version} "
-        "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-        "gradient, with torch.autograd.set_detect_anomaly(True)."
-    )
+    array = saved.array if t is None else t._data
+    what = f"[torch.{LEGACY_NAMES[from_numpy_dtype(array.dtype)]}Tensor {list(array.shape)}]"
+    producer = node if saved.is_output else t.grad_fn
+    if producer is not None:  # PyTorch names the forward op: "Mul", not "MulBackward0"
+        forward_name = re.sub(r"Backward\d*$", "", producer.name())
+        what += f", which is output 0 of {forward_name},"
+    return error("modified_inplace", what=what, version=saved.counter[0], expected=saved.version,
+                 node=node.name(), shape=tuple(array.shape), changes=saved.counter[0] - saved.version)
 
 
 class RemovableHandle:
