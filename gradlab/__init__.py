@@ -4,6 +4,12 @@
 """
 from __future__ import annotations
 
+import warnings as _warnings
+
+# Overflow to inf and 0/0 = nan are ordinary values in PyTorch; silence NumPy's warnings about
+# them, for gradlab's own modules only (cheaper than numpy.errstate around every op).
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradlab(\.|$)")
+
 from . import autograd, ops, random as _random
 from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_like, linspace, ones,
                         ones_like, tensor, zeros, zeros_like)
@@ -15,6 +21,8 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
                      randn_like, randperm, seed)
+from . import nn, optim  # torch.nn, torch.optim
+from .serialization import load, save
 
 float = float32
 double = float64
@@ -65,3 +73,11 @@ def min(input, dim=None, keepdim=False):
 
 def is_floating_point(t) -> bool:
     return t.is_floating_point()
+
+
+def softmax(input, dim, dtype=None):
+    return nn.functional.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    return nn.functional.log_softmax(input, dim, dtype=dtype)

@@ -65,6 +65,13 @@ def from_numpy_dtype(np_dtype) -> dtype:
     )
 
 
+def of_array(array) -> dtype:
+    try:
+        return _FROM_NP[array.dtype]
+    except KeyError:
+        return from_numpy_dtype(array.dtype)
+
+
 def to_dtype(d) -> dtype:
     """Accept a gradlab dtype, a Python type (float, int, bool) or a NumPy dtype."""
     if isinstance(d, dtype):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import weakref
 
+from .._dtype import of_array
 from ..errors import error
 
 _sequence = itertools.count()
@@ -20,11 +22,13 @@ class Node:
     """Base of every backward node; ``type(node).__name__`` is PyTorch's name (``MulBackward0``)."""
 
     __slots__ = ("next_functions", "_saved", "params", "shapes", "dtypes", "seq", "_pre_hooks",
-                 "_freed", "__weakref__")
+                 "_freed", "_constants", "__weakref__")
     op = None  # set on each op's node class
 
     def name(self) -> str:
-        return type(self).__name__
+        # PyTorch's hand-written C++ nodes report their namespace; generated ones don't.
+        name = type(self).__name__
+        return f"torch::autograd::{name}" if name == "CopySlices" else name
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -167,29 +171,27 @@ def node_class(op):
 
 def make_node(op, inputs, out, params):
     """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``."""
-    node = node_class(op).__new__(node_class(op))
-    next_functions = []
-    shapes = []
-    dtypes = []
-    for x in inputs:
-        if hasattr(x, "_data"):
-            next_functions.append((x._edge(), 0))
-            shapes.append(x._data.shape)
-            dtypes.append(x.dtype)
-        else:  # a Python number: PyTorch wraps it in a tensor that has no edge
-            next_functions.append((None, 0))
-            shapes.append(())
-            dtypes.append(None)
-    node.next_functions = tuple(next_functions)
-    node.shapes = shapes
-    node.dtypes = dtypes
+    cls = _node_classes.get(op) or node_class(op)
+    node = object.__new__(cls)
+    # A Python number is wrapped by PyTorch in a tensor with no edge: (None, 0), shape ().
+    node.next_functions = tuple((x._edge(), 0) if hasattr(x, "_data") else (None, 0) for x in inputs)
+    node.shapes = [x._data.shape if hasattr(x, "_data") else () for x in inputs]
+    node.dtypes = [of_array(x._data) if hasattr(x, "_data") else None for x in inputs]
     node.params = params
+    # Inputs without an edge, for the diagrams (gradlab.viz): {input index: weakref to a tensor
+    # that needs no gradient, or the Python number}. Weak: the graph never keeps them alive.
+    node._constants = _constants(inputs, node.next_functions) if (None, 0) in node.next_functions else None
     node.seq = next(_sequence)
     node._pre_hooks = None
     node._freed = False
     saved = {}
     for key in op.saves:
-        value = out if key == "out" else inputs["ab".index(key)]
+        value = out if key == "out" else inputs["abc".index(key)]  # a, b, c: inputs 0, 1, 2
         saved[key] = SavedTensor(value, key == "out") if hasattr(value, "_data") else value
     node._saved = saved
     return node
+
+
+def _constants(inputs, next_functions):
+    return {i: weakref.ref(x) if hasattr(x, "_data") else x
+            for i, (x, (edge, _)) in enumerate(zip(inputs, next_functions)) if edge is None}
