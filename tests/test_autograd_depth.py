@@ -466,3 +466,29 @@ def test_size_prints_and_behaves_like_torch_size():
         assert ours == theirs and isinstance(ours, tuple)
         assert ours.numel() == theirs.numel()
     assert repr(gradlab.zeros(2, 3, 4).shape[1:]) == repr(torch.zeros(2, 3, 4).shape[1:])
+
+
+def test_leaf_grads_never_alias_each_other_or_the_callers_gradient():
+    """The engine hands fresh arrays to .grad without copying; shared ones must be copied."""
+    def fn(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = lib.tensor([3.0, 4.0], requires_grad=True)
+        v = lib.tensor([1.0, 1.0])
+        (x + y).backward(v)
+        v.mul_(100)             # the caller's gradient, changed afterwards
+        x.grad.add_(1)          # one leaf's .grad, changed in place
+        held = y.grad
+        (y * 2).sum().backward()  # accumulates in place: `held` is still y.grad
+        return x.grad.tolist(), y.grad.tolist(), held is y.grad
+    ours, theirs = run_both(fn)
+    assert ours == theirs
+
+
+def test_grad_through_a_view_does_not_alias_the_callers_gradient():
+    # Deliberately stricter than PyTorch 2.13, whose w.grad here is a view of v (so it would
+    # read [[100., 100.]]): a learner's .grad never changes because another tensor did.
+    w = gradlab.tensor([[1.0, 2.0]], requires_grad=True)
+    v = gradlab.tensor([1.0, 1.0])
+    w.reshape(2).backward(v)
+    v.mul_(100)
+    assert w.grad.tolist() == [[1.0, 1.0]]

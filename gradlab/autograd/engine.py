@@ -54,24 +54,18 @@ def _dependencies(roots):
 
 def _needed(roots, targets):
     """Nodes that lie on a path from a root to one of ``targets`` (for ``autograd.grad``)."""
-    order, seen, stack = [], set(roots), list(roots)
+    reachable, stack = set(roots), list(roots)
     while stack:
-        node = stack.pop()
-        order.append(node)
-        for child, _ in node.next_functions:
-            if child is not None and child not in seen:
-                seen.add(child)
+        for child, _ in stack.pop().next_functions:
+            if child is not None and child not in reachable:
+                reachable.add(child)
                 stack.append(child)
     needed = set(targets)
-    # Children come after their parents in ``order`` except through shared descendants, so
-    # iterate until nothing changes (graphs here are small; one or two passes in practice).
-    changed = True
-    while changed:
-        changed = False
-        for node in reversed(order):
-            if node not in needed and any(c in needed for c, _ in node.next_functions if c is not None):
-                needed.add(node)
-                changed = True
+    # Inputs are created before the ops that use them, so in sequence order every node comes
+    # after all of its children: one pass decides each node from its children.
+    for node in sorted(reachable, key=lambda n: n.seq):
+        if node not in needed and any(c in needed for c, _ in node.next_functions):
+            needed.add(node)
     return needed
 
 
@@ -83,6 +77,9 @@ def backward_events(roots, retain_graph=False, create_graph=False, capture=None)
     not computed. Each event is a dict the stepper can show.
     """
     root_nodes, buffers = [], {}
+    # Gradients that someone else may hold (the caller's ``gradient=``, a hook's result, a rule
+    # that passes its input through): a leaf must store a copy of these, not the array itself.
+    borrowed = {id(grad) for _, grad in roots}
     for node, grad in roots:
         if node in buffers:
             buffers[node] = buffers[node] + grad
@@ -104,16 +101,18 @@ def backward_events(roots, retain_graph=False, create_graph=False, capture=None)
                     result = hook(grad)
                     if result is not None:
                         grad = result
+                        borrowed.add(id(grad))
                 if capture is not None and node in capture:
                     capture[node] = grad
                 if isinstance(node, AccumulateGrad):
                     if capture is None:
                         previous = node.variable._grad
-                        accumulate(node.variable, grad, create_graph)
+                        accumulate(node.variable, grad, create_graph, owned=id(grad) not in borrowed)
                         yield {"node": node, "grad_in": grad, "previous": previous, "outputs": ()}
                     continue
                 if needed is None or node in needed:
                     outputs = _run(node, grad)
+                    borrowed.update(id(o) for o in outputs if o is grad)
                     yield {"node": node, "grad_in": grad, "outputs": outputs}
             if not retain_graph and not isinstance(node, AccumulateGrad):
                 node.release()
@@ -142,10 +141,19 @@ def _run(node, grad):
     return outputs
 
 
-def accumulate(variable, grad, create_graph=False):
-    """``AccumulateGrad``: the first gradient is stored (a copy), later ones are added in place."""
+def accumulate(variable, grad, create_graph=False, owned=False):
+    """``AccumulateGrad``: the first gradient is stored, later ones are added in place.
+
+    ``owned``: nobody else holds this gradient, so its array can become ``.grad`` without a copy
+    (a view of another array never qualifies).
+    """
     if variable._grad is None:
-        variable._grad = grad if create_graph else grad.detach().clone()
+        if create_graph:
+            variable._grad = grad
+        elif owned and grad._data.flags.owndata and grad._data.flags.writeable:
+            variable._grad = grad.detach()
+        else:
+            variable._grad = grad.detach().clone()
     elif create_graph or variable._grad.requires_grad:
         variable._grad = variable._grad + grad
     else:
