@@ -1,0 +1,550 @@
+#!/usr/bin/env python3
+"""Benchmarks: gradlab against real PyTorch and hand-written NumPy, in one run.
+
+    python benchmarks/run.py            # full run (about a minute)
+    python benchmarks/run.py --quick    # smoke run: fewer, shorter repeats
+    python benchmarks/run.py --json results.json
+
+Not a test: nothing here asserts a time.  Every benchmark first checks that the three
+implementations compute the same numbers (float32 tolerance); an implementation that computes
+something else, or fails, is reported instead of timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import timeit
+import tracemalloc
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+# Measure the checkout this script belongs to, not some installed copy.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+IMPLS = ("gradlab", "torch", "numpy")
+RTOL, ATOL = 1e-4, 1e-6  # float32 agreement between implementations
+
+
+def _import(name):
+    try:
+        return __import__(name), None
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------------------------
+# Environment
+# --------------------------------------------------------------------------------------------
+
+def _openblas_call(suffix: str, *args):
+    """Call openblas_<suffix> in the OpenBLAS that NumPy loaded (Linux; None if not found)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for symbol in (f"scipy_openblas_{suffix}64_", f"openblas_{suffix}64_", f"openblas_{suffix}"):
+            function = getattr(lib, symbol, None)
+            if function is not None:
+                return function(*args)
+    return None
+
+
+def numpy_blas_threads() -> int | None:
+    """OpenBLAS's thread count for NumPy's BLAS, read from the loaded library."""
+    return _openblas_call("get_num_threads")
+
+
+def set_numpy_blas_threads(n: int) -> bool:
+    return _openblas_call("set_num_threads", ctypes.c_int(n)) is not None or \
+        numpy_blas_threads() == n
+
+
+def environment(torch, gradlab, gradlab_error) -> dict:
+    blas = np.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})
+    env = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "numpy": np.__version__,
+        "numpy_blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(),
+        "numpy_blas_threads": numpy_blas_threads(),
+        "torch": getattr(torch, "__version__", None),
+        "torch_threads": torch.get_num_threads() if torch else None,
+        "gradlab": getattr(gradlab, "__version__", "present") if gradlab else gradlab_error,
+        "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+    }
+    return env
+
+
+# --------------------------------------------------------------------------------------------
+# Timing and checking
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    value: float | None = None
+    unit: str = ""
+    error: str | None = None
+
+    def cell(self) -> str:
+        if self.error:
+            return self.error
+        return f"{self.value:,.2f} {self.unit}" if self.value is not None else "n/a"
+
+
+@dataclass
+class Config:
+    repeats: int
+    seconds_per_repeat: float
+    gc: bool = True
+
+
+def calibrated_timer(fn, cfg: Config) -> tuple[timeit.Timer, int]:
+    """A timer for fn and the number of calls that make one repeat last about
+    cfg.seconds_per_repeat.  Garbage collection stays on unless cfg.gc is off, so the cost of
+    freeing cyclic garbage is counted, as in a real program."""
+    fn()  # warm-up
+    start = timeit.default_timer()
+    fn()
+    single = max(timeit.default_timer() - start, 1e-7)
+    number = max(1, int(cfg.seconds_per_repeat / single))
+    return timeit.Timer(fn, setup="import gc; gc.enable()" if cfg.gc else "pass"), number
+
+
+def median_per_call_seconds(fns: dict, cfg: Config) -> dict:
+    """{name: fn} -> {name: median over cfg.repeats of the mean time per call}.  The repeats
+    of the implementations are interleaved, so background load affects all of them alike."""
+    timers = {name: calibrated_timer(fn, cfg) for name, fn in fns.items()}
+    samples = {name: [] for name in fns}
+    for _ in range(cfg.repeats):
+        for name, (timer, number) in timers.items():
+            samples[name].append(timer.timeit(number) / number)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def peak_bytes_of_one_call(fn) -> int:
+    """Peak of memory allocated (and traced by tracemalloc, which sees NumPy's buffers) during
+    one call, after a warm-up call."""
+    fn()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base, _ = tracemalloc.get_traced_memory()
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak - base
+
+
+def differs(name, got, want) -> str | None:
+    """None when every array in `got` matches `want` to float32 tolerance, else why not."""
+    if len(got) != len(want):
+        return f"{name}: {len(got)} results, expected {len(want)}"
+    for i, (g, w) in enumerate(zip(got, want)):
+        g = np.asarray(g, dtype=np.float64)
+        w = np.asarray(w, dtype=np.float64)
+        if g.shape != w.shape:
+            return f"{name}: result {i} has shape {g.shape}, expected {w.shape}"
+        if not np.allclose(g, w, rtol=RTOL, atol=ATOL):
+            return f"{name}: result {i} differs by up to {np.max(np.abs(g - w)):.3g}"
+    return None
+
+
+def to_numpy(t) -> np.ndarray:
+    """A tensor of either library as a NumPy array (via tolist, which both libraries have)."""
+    if isinstance(t, (np.ndarray, np.generic, float, int)):
+        return np.asarray(t)
+    return np.asarray(t.tolist(), dtype=np.float32)
+
+
+def run_benchmark(title, makers, libs, cfg, *, unit, scale, memory=False):
+    """makers[impl](lib) -> (step, check): `step()` is timed, `check()` returns arrays that
+    must agree with NumPy's.  Returns ({impl: Entry} for time, {impl: Entry} for memory or
+    None, notes)."""
+    times, mems, notes = {}, {}, []
+    steps = {}
+    reference = None
+
+    def fail(impl, message):
+        times[impl] = Entry(error=message)
+        mems[impl] = Entry(error=message)
+
+    for impl in ("numpy", "torch", "gradlab"):  # numpy first: it is the reference
+        lib, error = libs[impl]
+        if lib is None:
+            fail(impl, f"unavailable: {error}")
+            continue
+        try:
+            step, check = makers[impl](lib)
+            result = [to_numpy(r) for r in check()]
+        except Exception as exc:  # noqa: BLE001 - reported in the table
+            fail(impl, f"unavailable: {type(exc).__name__}: {exc}")
+            continue
+        if impl == "numpy":
+            reference = result
+        else:
+            problem = differs(impl, result, reference)
+            if problem and impl == "torch":  # then the benchmark itself is wrong
+                raise AssertionError(f"{title}: torch and numpy disagree: {problem}")
+            if problem:
+                fail(impl, f"wrong result: {problem}")
+                continue
+        steps[impl] = step
+    checked = [i for i in steps if i != "numpy"]
+    if checked and "numpy" in steps:
+        notes.append(f"checked: {', '.join(checked)} agree with numpy "
+                     f"(rtol={RTOL}, atol={ATOL}) before timing")
+
+    # Time all the implementations that passed the check; one that fails here loses only its
+    # own entry.
+    timeable = {}
+    for impl, step in steps.items():
+        try:
+            step()
+            timeable[impl] = step
+        except Exception as exc:  # noqa: BLE001
+            fail(impl, f"failed: {type(exc).__name__}: {exc}")
+    for impl, seconds in median_per_call_seconds(timeable, cfg).items():
+        times[impl] = Entry(seconds * scale, unit)
+        mems[impl] = Entry(None, "")
+    if memory:
+        for impl in timeable:
+            if impl != "torch":  # torch's allocator is invisible to tracemalloc
+                mems[impl] = Entry(peak_bytes_of_one_call(timeable[impl]) / 2**20, "MiB")
+    print(f"  {title}: " + "; ".join(f"{i} {times[i].cell()}" for i in IMPLS)
+          + "".join(f"\n    {n}" for n in notes), flush=True)
+    return times, (mems if memory else None), notes
+
+
+# --------------------------------------------------------------------------------------------
+# (a) the guide's first example
+# --------------------------------------------------------------------------------------------
+
+def first_example_autograd(lib):
+    def step():
+        x = lib.tensor([2.0, 3.0], requires_grad=True)  # a fresh leaf every time
+        y = x * x + 2
+        z = y.sum()
+        z.backward()
+        return z, x.grad
+
+    return step, lambda: step()
+
+
+def first_example_numpy(np_):
+    def step():
+        x = np_.array([2.0, 3.0], dtype=np_.float32)
+        y = x * x + 2
+        z = y.sum()
+        g_y = np_.ones_like(y)  # sum's backward
+        g_x = g_y * x + g_y * x  # mul's backward, x being both operands
+        return z, g_x
+
+    return step, lambda: step()
+
+
+# --------------------------------------------------------------------------------------------
+# (b) the guide's linear regression (10 epochs, without the print)
+# --------------------------------------------------------------------------------------------
+
+def linreg_autograd(lib):
+    def step():
+        x = lib.tensor([1.0, 2.0, 3.0])
+        y_true = lib.tensor([2.0, 4.0, 6.0])
+        w = lib.tensor(0.0, requires_grad=True)
+        for epoch in range(10):
+            y_pred = w * x
+            loss = ((y_pred - y_true) ** 2).mean()
+            loss.backward()
+            with lib.no_grad():
+                w -= 0.1 * w.grad
+                w.grad.zero_()
+        return w.item(), loss.item()
+
+    return step, lambda: step()
+
+
+def linreg_numpy(np_):
+    def step():
+        x = np_.array([1.0, 2.0, 3.0], dtype=np_.float32)
+        y_true = np_.array([2.0, 4.0, 6.0], dtype=np_.float32)
+        w = np_.array(0.0, dtype=np_.float32)
+        for epoch in range(10):
+            y_pred = w * x
+            diff = y_pred - y_true
+            loss = (diff ** 2).mean()
+            g_diff = 2 * diff / diff.size  # mean's then pow's backward
+            g_w = (g_diff * x).sum()  # mul's backward, broadcast undone
+            w = w - 0.1 * g_w
+        return float(w), float(loss)
+
+    return step, lambda: step()
+
+
+# --------------------------------------------------------------------------------------------
+# (c) a 784-256-10 MLP training step, batch 128, float32, MSE to a one-hot target, SGD
+# --------------------------------------------------------------------------------------------
+
+MLP_LR = 0.01
+
+
+def mlp_data():
+    rng = np.random.default_rng(0)
+    f32 = np.float32
+    x = rng.standard_normal((128, 784)).astype(f32)
+    target = np.eye(10, dtype=f32)[rng.integers(0, 10, 128)]
+    params = [
+        (rng.standard_normal((784, 256)) * np.sqrt(2 / 784)).astype(f32),
+        (rng.standard_normal(256) * 0.1).astype(f32),
+        (rng.standard_normal((256, 10)) * np.sqrt(2 / 256)).astype(f32),
+        (rng.standard_normal(10) * 0.1).astype(f32),
+    ]
+    return x, target, params
+
+
+def mlp_autograd(lib):
+    x_np, target_np, params_np = mlp_data()
+    x, target = lib.tensor(x_np), lib.tensor(target_np)
+
+    def fresh_params():
+        return [lib.tensor(p.copy(), requires_grad=True) for p in params_np]
+
+    def make_step(params):
+        w1, b1, w2, b2 = params
+
+        def step():
+            h = (x @ w1 + b1).relu()
+            out = h @ w2 + b2
+            loss = ((out - target) ** 2).mean()
+            loss.backward()
+            with lib.no_grad():
+                for p in params:
+                    p -= MLP_LR * p.grad
+            grads = [p.grad for p in params]
+            for p in params:
+                p.grad = None  # what optimizer.zero_grad() does by default
+            return loss, grads
+
+        return step
+
+    def check():
+        params = fresh_params()
+        loss, grads = make_step(params)()
+        return [loss, *grads, *params]
+
+    step = make_step(fresh_params())
+    return (lambda: step() and None), check
+
+
+def mlp_numpy(np_):
+    x, target, params_np = mlp_data()
+
+    def make_step(params):
+        def step():
+            w1, b1, w2, b2 = params
+            z1 = x @ w1 + b1
+            h = np_.maximum(z1, 0)
+            out = h @ w2 + b2
+            diff = out - target
+            loss = (diff ** 2).mean()
+            g_out = 2 * diff / diff.size
+            g_w2 = h.T @ g_out
+            g_b2 = g_out.sum(axis=0)
+            g_z1 = (g_out @ w2.T) * (z1 > 0)
+            g_w1 = x.T @ g_z1
+            g_b1 = g_z1.sum(axis=0)
+            grads = [g_w1, g_b1, g_w2, g_b2]
+            for p, g in zip(params, grads):
+                p -= MLP_LR * g
+            return loss, grads
+
+        return step
+
+    def check():
+        params = [p.copy() for p in params_np]
+        loss, grads = make_step(params)()
+        return [loss, *grads, *params]
+
+    step = make_step([p.copy() for p in params_np])
+    return (lambda: step() and None), check
+
+
+# --------------------------------------------------------------------------------------------
+# (d) a 10,000-step chain: y = y * 1.0001 + 0.0001, then backward
+# --------------------------------------------------------------------------------------------
+
+CHAIN_STEPS = 10_000
+
+
+def chain_autograd(lib):
+    def step():
+        x = lib.tensor(1.0, requires_grad=True)
+        y = x
+        for _ in range(CHAIN_STEPS):
+            y = y * 1.0001 + 0.0001
+        y.backward()
+        return y.item(), x.grad
+
+    return step, lambda: step()
+
+
+def chain_numpy(np_):
+    a, b = np_.float32(1.0001), np_.float32(0.0001)
+
+    def step():
+        x = np_.float32(1.0)
+        y = x
+        tape = []  # the intermediates, as an autograd tape would keep them
+        for _ in range(CHAIN_STEPS):
+            tape.append(y)
+            y = y * a + b
+        g = np_.float32(1.0)
+        for _ in reversed(tape):
+            g = g * a  # d(y*a + b)/dy
+        return float(y), g
+
+    return step, lambda: step()
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+TARGETS = [
+    # (label, benchmark key, numerator, denominator, target, metric)
+    ("guide first example   gradlab/torch time", "first_example", "gradlab", "torch", 0.3, "time"),
+    ("guide linear regress. gradlab/torch time", "linear_regression", "gradlab", "torch", 0.3, "time"),
+    ("MLP step              gradlab/numpy time", "mlp_step", "gradlab", "numpy", 1.1, "time"),
+    ("MLP step       gradlab/numpy peak memory", "mlp_step", "gradlab", "numpy", 1.2, "memory"),
+    ("10k chain             gradlab/torch time", "chain", "gradlab", "torch", 0.5, "time"),
+]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fast smoke run")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON here")
+    parser.add_argument(
+        "--threads", type=int, default=1, metavar="N",
+        help="BLAS/intra-op threads for NumPy (OpenBLAS) and torch alike (default 1: on a "
+             "small shared machine two thread pools spinning against each other make timings "
+             "erratic); 0 keeps NumPy's default and gives torch the same count")
+    parser.add_argument("--no-gc", action="store_true",
+                        help="time with garbage collection off (diagnostic)")
+    args = parser.parse_args(argv)
+    cfg = Config(3, 0.02) if args.quick else Config(7, 0.2)
+    cfg.gc = not args.no_gc
+
+    # Idle OpenMP workers sleep instead of spinning on the cores the other libraries need.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    torch, torch_error = _import("torch")
+    gradlab, gradlab_error = _import("gradlab")
+    if args.threads > 0 and not set_numpy_blas_threads(args.threads):
+        print(f"  note: could not set NumPy's BLAS threads to {args.threads}")
+    threads = numpy_blas_threads()
+    if torch is not None and threads:
+        torch.set_num_threads(threads)  # the same thread count as NumPy's BLAS
+    env = environment(torch, gradlab, gradlab_error)
+    env["OMP_WAIT_POLICY"] = os.environ["OMP_WAIT_POLICY"]
+    env["mode"] = "quick" if args.quick else "full"
+    env["timing"] = (f"median of {cfg.repeats} interleaved repeats of ~{cfg.seconds_per_repeat}s "
+                     f"each, gc {'on' if cfg.gc else 'off'}")
+    print("environment: " + ", ".join(f"{k}={v}" for k, v in env.items()))
+    if threads is None:
+        print("  note: NumPy's BLAS thread count is unknown; torch keeps its own "
+              f"({env['torch_threads']})")
+    libs = {"gradlab": (gradlab, gradlab_error), "torch": (torch, torch_error), "numpy": (np, None)}
+
+    benchmarks = {
+        "first_example": ("(a) guide first example, per fwd+bwd", first_example_autograd,
+                          first_example_numpy, "us", 1e6, False),
+        "linear_regression": ("(b) guide linear regression, per 10-epoch loop", linreg_autograd,
+                              linreg_numpy, "us", 1e6, False),
+        "mlp_step": ("(c) MLP 784-256-10 step, batch 128", mlp_autograd, mlp_numpy, "ms", 1e3, True),
+        "chain": ("(d) 10,000-step chain, per fwd+bwd", chain_autograd, chain_numpy, "ms", 1e3,
+                  False),
+    }
+    results = {}
+    print("running:")
+    for key, (title, autograd_maker, numpy_maker, unit, scale, memory) in benchmarks.items():
+        makers = {"gradlab": autograd_maker, "torch": autograd_maker, "numpy": numpy_maker}
+        times, mems, notes = run_benchmark(title, makers, libs, cfg, unit=unit, scale=scale,
+                                           memory=memory)
+        results[key] = {"title": title, "time": times, "notes": notes}
+        if mems is not None:
+            results[key]["memory"] = mems
+
+    rows = []
+    for key, r in results.items():
+        rows.append((r["title"], [r["time"][i].cell() for i in IMPLS]))
+        if "memory" in r:
+            rows.append(("    peak memory per step (tracemalloc)",
+                         [r["memory"][i].cell() if r["memory"][i].value is not None
+                          or r["memory"][i].error else "not traced" for i in IMPLS]))
+    width = max(len(t) for t, _ in rows)
+    cols = [max(len(i), *(len(c[n]) for _, c in rows)) for n, i in enumerate(IMPLS)]
+    cols = [min(c, 40) for c in cols]
+    print()
+    print(f"{'':{width}}  " + "  ".join(f"{i:>{w}}" for i, w in zip(IMPLS, cols)))
+    for title, cells in rows:
+        print(f"{title:{width}}  " + "  ".join(
+            f"{(c if len(c) <= w else c[:w - 1] + '…'):>{w}}" for c, w in zip(cells, cols)))
+
+    ratios = []
+    print("\nratios the project tracks:")
+    for label, key, num, den, target, metric in TARGETS:
+        a, b = results[key][metric][num], results[key][metric][den]
+        if a.value is None or b.value is None:
+            ratio, verdict = None, "unavailable"
+        else:
+            ratio = a.value / b.value
+            verdict = "met" if ratio <= target else "missed"
+        ratios.append({"ratio": label, "value": ratio, "target": target, "verdict": verdict})
+        shown = f"{ratio:6.3f}" if ratio is not None else "     -"
+        print(f"  {label}  {shown}  (target <= {target})  {verdict}")
+
+    errors = {f"{key}/{impl}": r["time"][impl].error
+              for key, r in results.items() for impl in IMPLS if r["time"][impl].error}
+    if errors:
+        print("\nnot measured:")
+        for where, error in errors.items():
+            print(f"  {where}: {error}")
+
+    if args.json:
+        payload = {
+            "environment": env,
+            "results": {
+                key: {
+                    "title": r["title"],
+                    "notes": r["notes"],
+                    "time": {i: asdict(e) for i, e in r["time"].items()},
+                    **({"memory": {i: asdict(e) for i, e in r["memory"].items()}}
+                       if "memory" in r else {}),
+                }
+                for key, r in results.items()
+            },
+            "ratios": ratios,
+        }
+        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
