@@ -25,12 +25,12 @@ def reduced_axes(grad_shape, shape):
 
 def sum_to(grad, shape):
     """Reduce a gradient of a broadcast result back to the shape of the input it belongs to."""
-    if grad.shape == shape:
+    if grad._data.shape == shape:
         return grad
-    axes = reduced_axes(grad.shape, shape)
+    axes = reduced_axes(grad._data.shape, shape)
     if axes:
         grad = grad.sum(dim=axes, keepdim=True)
-    return grad.reshape(shape) if grad.shape != shape else grad
+    return grad.reshape(shape) if grad._data.shape != shape else grad
 
 
 def _dependencies(roots):
@@ -69,12 +69,14 @@ def _needed(roots, targets):
     return needed
 
 
-def backward_events(roots, retain_graph=False, create_graph=False, capture=None):
+def backward_events(roots, retain_graph=False, create_graph=False, capture=None, dry_run=False):
     """Run backward from ``roots`` = [(node, gradient)], yielding one event per node run.
 
     ``capture`` maps node -> None for ``autograd.grad``: gradients arriving there are captured
     into it, leaves are not accumulated into, and branches that lead to no captured node are
-    not computed. Each event is a dict the stepper can show.
+    not computed. Each event is a dict the stepper can show. ``dry_run`` (the stepper,
+    ``gradlab.viz.backward_steps``) runs the same pass without touching any tensor: hooks are
+    not called and leaves are not accumulated into, but their events still come.
     """
     root_nodes, buffers = [], {}
     # Gradients that someone else may hold (the caller's ``gradient=``, a hook's result, a rule
@@ -97,7 +99,7 @@ def backward_events(roots, retain_graph=False, create_graph=False, capture=None)
             grad = buffers.pop(node, None)  # None: no gradient reached this node
             outputs = ()
             if grad is not None:
-                for hook in tuple(node._pre_hooks or ()):
+                for hook in tuple(node._pre_hooks or ()) if not dry_run else ():
                     result = hook(grad)
                     if result is not None:
                         grad = result
@@ -107,7 +109,8 @@ def backward_events(roots, retain_graph=False, create_graph=False, capture=None)
                 if isinstance(node, AccumulateGrad):
                     if capture is None:
                         previous = node.variable._grad
-                        accumulate(node.variable, grad, create_graph, owned=id(grad) not in borrowed)
+                        if not dry_run:
+                            accumulate(node.variable, grad, create_graph, owned=id(grad) not in borrowed)
                         yield {"node": node, "grad_in": grad, "previous": previous, "outputs": ()}
                     continue
                 if needed is None or node in needed:
@@ -135,7 +138,7 @@ def _run(node, grad):
             outputs.append(None)
             continue
         g = sum_to(rules[i](grad, node), node.shapes[i])
-        if g.dtype is not node.dtypes[i]:
+        if g._data.dtype != node.dtypes[i].np:  # e.g. float32 flowing into a float64 input
             g = g.to(node.dtypes[i])
         outputs.append(g)
     return outputs
