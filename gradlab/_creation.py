@@ -68,14 +68,15 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
             "or sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
         array = data._data.copy()
-    elif isinstance(data, np.ndarray):
-        array = data.astype(_dtype.from_numpy_dtype(data.dtype).np, copy=True)
+    elif isinstance(data, (np.ndarray, np.generic)):  # a NumPy scalar keeps its dtype too
+        array = np.array(data, dtype=_dtype.from_numpy_dtype(np.asarray(data).dtype).np, copy=True)
     else:
         if isinstance(data, (list, tuple)):
             _check_rectangular(data)
-        inferred = _infer_dtype(data)
+        inferred = _infer_dtype(data)  # also rejects what can't be a tensor element
+        target = inferred if dtype is None else _dtype.to_dtype(dtype)
         values = _plain(data)
-        array = np.array(values, dtype=inferred.np)
+        array = np.array(values, dtype=target.np)  # straight to dtype: 0.1 in float64 is exact
     return _finish(array, dtype, requires_grad)
 
 
@@ -105,6 +106,10 @@ def from_numpy(array: np.ndarray):
     return Tensor._make(array)
 
 
+def _flat_size(size):
+    return tuple(size[0]) if len(size) == 1 and not isinstance(size[0], numbers.Integral) else size
+
+
 def _shape(size):
     if len(size) == 1 and not isinstance(size[0], numbers.Integral):
         size = tuple(size[0])
@@ -122,6 +127,8 @@ def _filled(fill, size, dtype, requires_grad):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    if any(isinstance(s, numbers.Integral) and s < 0 for s in _flat_size(size)):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # zeros' own message
     return _filled(0, size, dtype, requires_grad)
 
 

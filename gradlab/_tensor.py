@@ -22,24 +22,40 @@ _NONLEAF_GRAD_WARNING = (
     "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
     "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
     "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
-    "github.com/pytorch/pytorch/pull/30531 for more informations."
+    "github.com/pytorch/pytorch/pull/30531 for more information."
 )
+
+
+def _common_float(inputs):
+    """The shared floating dtype of all tensor inputs, when promotion can't change it; else None."""
+    target = None
+    for x in inputs:
+        if isinstance(x, Tensor):
+            d = x._data.dtype
+            if target is None:
+                target = d
+            elif d != target:
+                return None
+        elif type(x) is not float and type(x) is not int:
+            return None
+    return target if target is not None and target.kind == "f" else None
 
 
 def apply(op, *inputs, **params):
     """Run ``op`` forward on tensors and Python numbers; record it if a gradient must flow."""
     if op.promote:
-        scalars = (params[op.scalar],) if op.scalar else ()
-        dtype = result_type(*inputs, *scalars)
-        if op.promote == "float" and not dtype.is_floating_point:
-            dtype = _dtype.default_float
-        target = dtype.np
+        target = _common_float(inputs) if not op.scalar else None  # the common case, fast
+        if target is None:
+            scalars = (params[op.scalar],) if op.scalar else ()
+            dtype = result_type(*inputs, *scalars)
+            if op.promote == "float" and not dtype.is_floating_point:
+                dtype = _dtype.default_float
+            target = dtype.np
         arrays = [x._data.astype(target, copy=False) if isinstance(x, Tensor) else np.asarray(x, target)
                   for x in inputs]
     else:
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
-    with np.errstate(all="ignore"):  # inf and nan are values here, as in PyTorch
-        data = op.forward(*arrays, **params)
+    data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
     if type(data) is not np.ndarray:
         data = np.asarray(data)
     out = Tensor._make(data)
@@ -50,6 +66,8 @@ def apply(op, *inputs, **params):
         out.grad_fn = make_node(op, inputs, out, params)
         if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
             _state.trace.append((out.grad_fn, inputs, params))
+    elif not _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+        out._cut = "inference_mode" if _state.inference else "no_grad"  # would have been recorded
     return out
 
 
@@ -64,7 +82,7 @@ def _as_index(key):
 
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
-                 "_retains_grad", "_hooks", "name", "__weakref__")
+                 "_retains_grad", "_hooks", "name", "_cut", "__weakref__")
     __array_priority__ = 1000  # numpy scalars defer to our reflected operators
 
     # -- construction ----------------------------------------------------------------------------
@@ -81,6 +99,7 @@ class Tensor:
         t._retains_grad = False
         t._hooks = None
         t.name = None
+        t._cut = None  # "detach()" / "no_grad" / "inference_mode": where a graph was cut (diagrams)
         return t
 
     def __init__(self, *args, **kwargs):
@@ -94,8 +113,8 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value):
         if self.grad_fn is not None:
-            if value:
-                return
+            if value:  # PyTorch refuses even True here (requires_grad_(True) is allowed)
+                raise RuntimeError("you can only change requires_grad flags of leaf variables.")
             raise error("nonleaf_requires_grad", self)
         if value and not self.dtype.is_floating_point:
             raise error("int_requires_grad_setter", self)
@@ -106,6 +125,8 @@ class Tensor:
             raise error("int_requires_grad_", self)
         if requires_grad and self._counter is None and not _state.inference:
             raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+        if requires_grad and self.grad_fn is not None:
+            return self
         self.requires_grad = requires_grad
         return self
 
@@ -165,6 +186,7 @@ class Tensor:
         """A tensor sharing this one's data (and version counter), outside the graph."""
         t = Tensor._make(self._data)
         t._counter = self._counter
+        t._cut = "detach()"
         return t
 
     def detach_(self):
@@ -207,7 +229,7 @@ class Tensor:
     # -- metadata ------------------------------------------------------------------------------------
     @property
     def dtype(self):
-        return _dtype.from_numpy_dtype(self._data.dtype)
+        return _dtype.of_array(self._data)
 
     @property
     def shape(self) -> Size:
@@ -291,7 +313,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return (apply(ops.unbind, self, key=(i,)) for i in range(self._data.shape[0]))
 
     def __format__(self, spec):
         if self._data.ndim == 0:
@@ -306,6 +328,21 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         raise TypeError("gradlab tensors are not pickled: use gradlab.save(obj, path) (a NumPy .npz file)")
+
+    def __deepcopy__(self, memo):
+        """``copy.deepcopy``: a new leaf with copied data (and grad), as PyTorch does for leaves."""
+        if id(self) in memo:
+            return memo[id(self)]
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol "
+                "at the moment.  If you were attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+        new = Tensor._make(self._data.copy(), self._requires_grad)
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
 
     def to(self, dtype=None, *args, **kwargs):
         dtype = kwargs.get("dtype", dtype)
@@ -350,10 +387,11 @@ class Tensor:
         return apply(op, self, *others, **params)
 
     def _binary(self, other, op):
-        if not isinstance(other, (Tensor, numbers.Number)):
-            return NotImplemented
         if isinstance(other, Tensor):
-            _check_broadcast(self, other)
+            if other._data.shape != self._data.shape:
+                _broadcast_shape(self._data.shape, other._data.shape)
+        elif not isinstance(other, numbers.Number):
+            return NotImplemented
         return apply(op, self, other)
 
     def __add__(self, other):
@@ -362,11 +400,13 @@ class Tensor:
     __radd__ = __add__
 
     def __sub__(self, other):
+        _check_sub(self, other)
         return self._binary(other, ops.sub)
 
     def __rsub__(self, other):
         if not isinstance(other, numbers.Number):
             return NotImplemented
+        _check_sub(other, self)
         return apply(ops.rsub, self, other=other)
 
     def __mul__(self, other):
@@ -385,6 +425,8 @@ class Tensor:
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
             _check_broadcast(self, exponent)
+            if self.dtype is _dtype.bool_ and exponent.dtype is _dtype.bool_:
+                raise NotImplementedError('"pow" not implemented for \'Bool\'')
             return apply(ops.pow_tensor, self, exponent)
         if not isinstance(exponent, numbers.Number):
             return NotImplemented
@@ -395,6 +437,8 @@ class Tensor:
     def __rpow__(self, base):
         if not isinstance(base, numbers.Number):
             return NotImplemented
+        if isinstance(base, bool) and self.dtype is _dtype.bool_:
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         return apply(ops.rpow, self, base=base)
 
     def __neg__(self):
@@ -452,9 +496,13 @@ class Tensor:
         return apply(ops.sqrt, self)
 
     def abs(self):
+        if self.dtype is _dtype.bool_:
+            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
         return apply(ops.abs, self)
 
     def relu(self):
+        if self.dtype is _dtype.bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
         return apply(ops.relu, self)
 
     def sigmoid(self):
@@ -468,6 +516,9 @@ class Tensor:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             raise TypeError("gradlab's clamp takes Python numbers for min and max")
+        target = result_type(self, *(b for b in (min, max) if b is not None))
+        if target is not self.dtype:  # an integer tensor with float bounds: float, as in PyTorch
+            return Tensor._make(self._data.astype(target.np)).clamp(min, max)
         return apply(ops.clamp, self, min=min, max=max)
 
     clip = clamp
@@ -481,14 +532,17 @@ class Tensor:
         return apply(ops.minimum, self, other)
 
     def sign(self):
-        return Tensor._make(np.sign(self._data))
+        if self.dtype is _dtype.bool_:
+            return Tensor._make(self._data.copy())
+        out = np.asarray(np.sign(self._data))
+        if out.dtype.kind == "f":  # PyTorch: sign(nan) = 0 (so abs'(nan) = 0 too)
+            out = np.where(np.isnan(out), out.dtype.type(0), out)
+        return Tensor._make(out)
 
     def masked_fill(self, mask, value):
-        data = np.where(mask._data, np.asarray(value, dtype=self._data.dtype), self._data)
-        if self._requires_grad and _state.enabled:
-            keep = Tensor._make(~np.broadcast_to(mask._data, self._data.shape))
-            return self * keep + Tensor._make(np.where(mask._data, data, 0).astype(self._data.dtype))
-        return Tensor._make(data)
+        if isinstance(value, Tensor):
+            value = value.item()
+        return apply(ops.masked_fill, self, mask=mask._data, value=value)
 
     # -- reductions ----------------------------------------------------------------------------
     def _dims(self, dim):
@@ -520,7 +574,10 @@ class Tensor:
             return apply(ops.max_all if which == "max" else ops.min_all, self)
         d = self._dim(dim)
         find = np.argmax if which == "max" else np.argmin
-        indices = find(self._data, axis=d)
+        if self._data.ndim == 0:  # a 0-d tensor is its own max over dim 0, at index 0
+            indices, keepdim = np.zeros((), np.int64), False
+        else:
+            indices = find(self._data, axis=d)
         values = apply(ops.max_dim if which == "max" else ops.min_dim, self, dim=d, keepdim=keepdim,
                        indices=indices)
         idx = Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
@@ -567,6 +624,8 @@ class Tensor:
     def dot(self, other):
         if self.ndim != 1 or other.ndim != 1:
             raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+        if self.dtype is _dtype.bool_ and other.dtype is _dtype.bool_:
+            raise NotImplementedError('"dot" not implemented for \'Bool\'')
         if self.dtype is not other.dtype:
             raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_dtype.LEGACY_NAMES[self.dtype]} and {_dtype.LEGACY_NAMES[other.dtype]}")
         if self.shape[0] != other.shape[0]:
@@ -628,8 +687,9 @@ class Tensor:
         lead = len(shape) - self._data.ndim
         if lead < 0:
             raise RuntimeError(
-                f"expand(torch.FloatTensor{{{list(self.shape)}}}, size={list(shape)}): the number of sizes "
-                "provided must be greater or equal to the number of dimensions in the tensor")
+                f"expand(torch.{_dtype.LEGACY_NAMES[self.dtype]}Tensor{{{list(self.shape)}}}, size={list(shape)}): "
+                f"the number of sizes provided ({len(shape)}) must be greater or equal to the number of "
+                f"dimensions in the tensor ({self._data.ndim})")
         shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
         if shape == self._data.shape:
             return self
@@ -672,7 +732,8 @@ class Tensor:
         else:
             d = self._dim(dim)
             dims = (d,) if self._data.ndim and self._data.shape[d] == 1 else ()
-        return apply(ops.squeeze, self, dim=dims)
+            return apply(ops.squeeze, self, dim=dims)
+        return apply(ops.squeeze_all, self, dim=dims)
 
     def clone(self):
         return apply(ops.clone, self)
@@ -687,6 +748,9 @@ class Tensor:
             return self._index(_as_index(key))
         t, dim = self, 0
         expanded = _expand_ellipsis(key, self._data.ndim)
+        # PyTorch's out-of-range message names the integer's position in the key, not a tensor dim
+        positions = iter([p for p, k in enumerate(key)
+                          if k is not None and k is not Ellipsis and not isinstance(k, slice)])
         for k in expanded:
             if k is None:
                 t = apply(ops.unsqueeze, t, dim=dim)
@@ -698,10 +762,10 @@ class Tensor:
                     t = t._slice(k, dim)
                 dim += 1
             else:
-                i = int(k)
+                i, position = int(k), next(positions)
                 size = t._data.shape[dim]
                 if not -size <= i < size:
-                    raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+                    raise IndexError(f"index {i} is out of bounds for dimension {position} with size {size}")
                 t = apply(ops.select, t, key=(slice(None),) * dim + (i,))
         return apply(ops.alias, t) if t is self else t  # every index was a no-op
 
@@ -724,11 +788,23 @@ class Tensor:
 
     def __setitem__(self, key, value):
         if _state.enabled and self.grad_fn is None and self._requires_grad:
-            raise error("leaf_view_inplace", self)
+            parts = key if isinstance(key, tuple) else (key,)  # only `:`, `...`, indices: no view
+            viewless = all(_is_advanced(k) or k is Ellipsis or k == slice(None) for k in parts)
+            raise error("leaf_inplace" if viewless else "leaf_view_inplace", self)
+        parts = key if isinstance(key, tuple) else (key,)
+        if all(k is Ellipsis or (isinstance(k, slice) and k == slice(None)) for k in parts):
+            if isinstance(value, Tensor):  # all of self is written: copy_, as in PyTorch
+                shape = _broadcast_shape(value._data.shape, self._data.shape, target=True)
+                if shape != self._data.shape:
+                    raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
+                                       f"broadcast shape {list(shape)}")
+                return self._inplace(ops.copy, value)
+            return self._inplace(ops.fill_tensor, value=value)
+        op = ops.index_put if _is_index_put(key) else ops.copy_slices
         key = _as_index(key)
         if isinstance(value, Tensor) and value._data.ndim > 0:
-            _broadcast_shape(np.empty(self._data.shape)[key].shape, value._data.shape, target=True)
-        self._inplace(ops.copy_slices, value, key=key)
+            _broadcast_shape(value._data.shape, np.empty(self._data.shape)[key].shape, target=True)
+        self._inplace(op, value, key=key)
 
     # -- in-place ops --------------------------------------------------------------------------------
     def _inplace(self, op, *others, **params):
@@ -743,6 +819,8 @@ class Tensor:
             isinstance(o, Tensor) and o._requires_grad for o in others))
         if recording and self.grad_fn is None and self._requires_grad:
             raise error("leaf_inplace", self)
+        if not recording and op.inplace_ufunc and self._write_into(op, others):
+            return self
         before = self
         if recording and "a" in op.saves:  # the rule needs the old value: keep a copy of it
             before = Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
@@ -763,10 +841,29 @@ class Tensor:
             self._requires_grad = True
         return self
 
+    def _write_into(self, op, others):
+        """Fast path (``p -= lr * p.grad`` under no_grad): run the ufunc straight into this
+        tensor's memory, with no temporary, when dtype and shape already fit."""
+        (other,) = others
+        array = other._data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
+            return False
+        if not isinstance(array, (np.ndarray, float, int)) or isinstance(array, bool):
+            return False
+        if isinstance(array, np.ndarray) and np.broadcast_shapes(array.shape, self._data.shape) != self._data.shape:
+            return False
+        if self._data.dtype.kind != "f" or not self._data.flags.writeable:
+            return False
+        op.forward(self._data, array, out=self._data)
+        if self._counter is not None:
+            self._counter[0] += 1
+        return True
+
     def add_(self, other, alpha=1):
         return self._inplace(ops.add, other if alpha == 1 else other * alpha)
 
     def sub_(self, other, alpha=1):
+        _check_sub(self, other)
         return self._inplace(ops.sub, other if alpha == 1 else other * alpha)
 
     def mul_(self, other):
@@ -867,8 +964,27 @@ class MinMax(tuple):
         return f"torch.return_types.{self._which}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
 
+def _check_sub(a, b):
+    """PyTorch refuses ``-`` when either side is a bool (a bool tensor or a Python bool)."""
+    bools = [x.dtype is _dtype.bool_ if isinstance(x, Tensor) else isinstance(x, bool) for x in (a, b)]
+    if all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 def _is_advanced(k):
     return isinstance(k, (Tensor, list, np.ndarray)) or (isinstance(k, bool))
+
+
+def _is_index_put(key):
+    """PyTorch writes ``y[key] = v`` with index_put_ on ``y`` itself (not into a view) when the
+    key has advanced indices and otherwise only ``:`` and ``...``, which make no view."""
+    key = key if isinstance(key, tuple) else (key,)
+    return any(_is_advanced(k) for k in key) and all(
+        _is_advanced(k) or k is Ellipsis or k == slice(None) for k in key)
 
 
 def _expand_ellipsis(key, ndim):
@@ -890,7 +1006,7 @@ def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
     """The broadcast shape of ``a`` and ``b``, or PyTorch's error naming the first clash."""
     n = max(len(a), len(b))
     out = []
-    for i in range(n):
+    for i in reversed(range(n)):  # PyTorch compares from the right and names the first clash there
         x = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
         y = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
         if x != y and x != 1 and y != 1:
@@ -900,7 +1016,7 @@ def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
                     f"non-singleton dimension {i}.  Target sizes: {list(b)}.  Tensor sizes: {list(a)}")
             raise error("broadcast", a=x, b=y, dim=i, shape_a=tuple(a), shape_b=tuple(b))
         out.append(max(x, y) if x and y else 0)
-    return tuple(out)
+    return tuple(reversed(out))
 
 
 def _check_broadcast(a, b):
@@ -920,7 +1036,7 @@ def _check_matrices(a, b, name):
         raise RuntimeError(f"self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError(f"mat2 must be a matrix")
-    _same_dtype(a, b, "mat1 and mat2")
+    _same_dtype(a, b)  # PyTorch's mm says "expected m1 and m2 to have the same dtype"
     if a.shape[1] != b.shape[0]:
         raise error("mm_shapes", m=a.shape[0], k1=a.shape[1], k2=b.shape[0], n=b.shape[1])
 
@@ -949,9 +1065,11 @@ def matmul(a, b):
         rows = rows.mm(b) if b.ndim == 2 else rows.mv(b)
         return apply(ops.unsafe_view, rows, shape=(*a.shape[:-1], *b.shape[1:]))
     if a.ndim == 3 and b.ndim == 3:
-        if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+        batch = _broadcast_shape(a.shape[:1], b.shape[:1])[0]  # batch axes broadcast, as in PyTorch
+        if a.shape[2] != b.shape[1]:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                               f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+                               f"[{batch}, {a.shape[2]}] but got: [{batch}, {b.shape[1]}].")
         _same_dtype(a, b, "batch1 and batch2")
+        a, b = a.expand(batch, *a.shape[1:]), b.expand(batch, *b.shape[1:])
         return apply(ops.unsafe_view, a.bmm(b), shape=(a.shape[0], a.shape[1], b.shape[2]))
     raise NotImplementedError("gradlab's matmul supports up to 3-D batches of equal size")

@@ -37,6 +37,7 @@ class Op:
     promote: str | None = None    # None, "same" (PyTorch's result_type) or "float" (ints -> float)
     view: bool = False            # the output shares memory with input a
     scalar: str | None = None     # the parameter that is a Python number in the dtype promotion
+    inplace_ufunc: bool = False   # forward is a NumPy ufunc that can write into its first input
 
     def __repr__(self):
         return f"<op {self.name}: {self.node_name}>"
@@ -55,11 +56,11 @@ def zeros_like_grad(g):
 
 add = Op("add", "AddBackward0", np.add,
          grads=(lambda g, n: g, lambda g, n: g),
-         rules=("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1"), text="a + b", promote="same")
+         rules=("∂(a+b)/∂a = 1", "∂(a+b)/∂b = 1"), text="a + b", promote="same", inplace_ufunc=True)
 
 sub = Op("sub", "SubBackward0", np.subtract,
          grads=(lambda g, n: g, lambda g, n: -g),
-         rules=("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1"), text="a − b", promote="same")
+         rules=("∂(a−b)/∂a = 1", "∂(a−b)/∂b = −1"), text="a − b", promote="same", inplace_ufunc=True)
 
 rsub = Op("rsub", "RsubBackward1", lambda a, other: np.subtract(other, a, dtype=a.dtype),
           grads=(lambda g, n: -g,),
@@ -67,7 +68,8 @@ rsub = Op("rsub", "RsubBackward1", lambda a, other: np.subtract(other, a, dtype=
 
 mul = Op("mul", "MulBackward0", np.multiply,
          grads=(lambda g, n: g * n.b, lambda g, n: g * n.a),
-         rules=("∂(a·b)/∂a = b", "∂(a·b)/∂b = a"), saves=("a", "b"), text="a · b", promote="same")
+         rules=("∂(a·b)/∂a = b", "∂(a·b)/∂b = a"), saves=("a", "b"), text="a · b", promote="same",
+         inplace_ufunc=True)
 
 div = Op("div", "DivBackward0", np.true_divide,
          grads=(lambda g, n: g / n.b, lambda g, n: -g * ((n.a / n.b) / n.b)),
@@ -85,10 +87,13 @@ reciprocal = Op("reciprocal", "ReciprocalBackward0", lambda a: np.divide(1, a, d
 def _pow_scalar_grad(g, n):
     if n.exponent == 0:
         return zeros_like_grad(g)
+    if n.exponent == 2:  # the common square: same values, one temporary array fewer
+        return g * (2 * n.a)
     return g * (n.exponent * n.a ** (n.exponent - 1))
 
 
-pow_scalar = Op("pow", "PowBackward0", lambda a, exponent: np.power(a, a.dtype.type(exponent)),
+pow_scalar = Op("pow", "PowBackward0",
+                lambda a, exponent: np.power(a, a.dtype.type(exponent)).astype(a.dtype, copy=False),
                 grads=(_pow_scalar_grad,),
                 rules=("∂(aⁿ)/∂a = n·aⁿ⁻¹",), saves=("a",), text="a ** n", promote="same",
                 scalar="exponent")
@@ -108,8 +113,8 @@ pow_tensor = Op("pow", "PowBackward1", np.power, grads=(_pow_grad_a, _pow_grad_b
 
 
 def _rpow_grad(g, n):
-    if n.base == 0:  # d(0ᵃ)/da is 0 for a ≥ 0, as in PyTorch
-        return zeros_like_grad(g)
+    if n.base == 0:  # d(0ᵃ)/da = 0ᵃ·ln 0 is 0 for a ≥ 0 (where 0ᵃ is finite), as in PyTorch
+        return (g * (n.out * -math.inf)).masked_fill(n.out.isfinite(), 0.0)
     return g * (n.out * math.log(n.base))
 
 
@@ -131,9 +136,10 @@ minimum = Op("minimum", "MinimumBackward0", np.minimum,
 
 
 def _share(winner, other):
-    """1 where ``winner`` is larger, ½ on ties (PyTorch splits the gradient of a tie evenly)."""
+    """1 where ``winner`` is larger, ½ on ties (PyTorch splits the gradient of a tie evenly).
+    As in PyTorch, only "smaller" gives 0, so a NaN (larger than nothing) gets all of it."""
     w, o = winner._data, other._data if hasattr(other, "_data") else other
-    share = (w > o) + 0.5 * (w == o)
+    share = 1 - (w < o) - 0.5 * (w == o)
     return _t().Tensor._make(np.asarray(share, dtype=w.dtype))
 
 
@@ -159,7 +165,7 @@ tanh = _unary("tanh", "TanhBackward0", np.tanh, lambda g, n: g * (1 - n.out * n.
 abs = Op("abs", "AbsBackward0", np.abs, grads=(lambda g, n: g * n.a.sign(),),
          rules=("∂|a|/∂a = sign(a)",), saves=("a",), text="|a|")
 relu = Op("relu", "ReluBackward0", lambda a: np.maximum(a, a.dtype.type(0)),
-          grads=(lambda g, n: g * (n.out > 0),),
+          grads=(lambda g, n: g * (n.out <= 0).logical_not(),),  # NaN passes, as in PyTorch
           rules=("∂relu(a)/∂a = 1 where a > 0, else 0",), saves=("out",), text="relu(a)")
 clamp = Op("clamp", "ClampBackward1", lambda a, min, max: _clamp(a, min, max),
            grads=(lambda g, n: g * _inside(n.a, n.min, n.max),),
@@ -229,7 +235,7 @@ def _numel(shape):
 
 
 def _evenly(g, n):
-    mask = n.a == n.out
+    mask = (n.a == n.out) | ((n.a != n.a) & (n.out != n.out))  # a NaN maximum: the NaNs share
     return g * mask / mask.sum()
 
 
@@ -242,11 +248,15 @@ min_all = Op("min", "MinBackward1", np.min, grads=(_evenly,),
 
 
 def _take(a, dim, keepdim, indices):
+    if a.ndim == 0:  # max(dim=0) of a 0-d tensor is the tensor itself
+        return a.copy()
     out = np.take_along_axis(a, np.expand_dims(indices, dim), axis=dim)
     return out if keepdim else np.squeeze(out, dim)
 
 
 def _at_index(g, n):
+    if not n.shapes[0]:  # 0-d input: the gradient passes straight through
+        return g
     hit = np.zeros(n.shapes[0], dtype=bool)
     np.put_along_axis(hit, np.expand_dims(n.indices, n.dim), True, axis=n.dim)
     return _expand_back_one(g, n) * _t().Tensor._make(hit)
@@ -310,6 +320,11 @@ unsqueeze = Op("unsqueeze", "UnsqueezeBackward0", lambda a, dim: np.expand_dims(
 squeeze = Op("squeeze", "SqueezeBackward1", lambda a, dim: np.squeeze(a, dim),
              grads=(lambda g, n: g.reshape(n.shapes[0]),),
              rules=("the removed axis is put back into the gradient",), text="squeeze(a)", view=True)
+# squeeze() without a dim is yet another overload of squeeze in PyTorch, with its own node name.
+squeeze_all = Op("squeeze", "SqueezeBackward0", lambda a, dim: np.squeeze(a, dim),
+                 grads=(lambda g, n: g.reshape(n.shapes[0]),),
+                 rules=("the removed axes are put back into the gradient",), text="squeeze(a)",
+                 view=True)
 # matmul of a vector by a matrix squeezes with another overload of squeeze: PyTorch's name differs.
 squeeze_matmul = Op("squeeze", "SqueezeBackward4", lambda a, dim: np.squeeze(a, dim),
                     grads=(lambda g, n: g.reshape(n.shapes[0]),),
@@ -337,7 +352,7 @@ def _embed(node_name):
 
 embed_select = _embed("SelectBackwardBackward0")
 embed_slice = _embed("SliceBackwardBackward0")
-embed_index = _embed("IndexPutBackward0")
+embed_index = _embed("IndexPutImplBackward0")  # index_put_(accumulate=True) -> _index_put_impl_
 
 
 def _scatter_back(op):
@@ -348,6 +363,11 @@ select = Op("select", "SelectBackward0", lambda a, key: a[key + (Ellipsis,)],  #
             grads=(_scatter_back(embed_select),),
             rules=("the gradient goes to the selected position, 0 elsewhere",),
             text="a[i]", view=True)
+# Iterating over a tensor unbinds it: PyTorch records one UnbindBackward0 shared by the pieces;
+# here each piece gets its own node of that name. The derivative is select's.
+unbind = Op("unbind", "UnbindBackward0", lambda a, key: a[key + (Ellipsis,)],
+            grads=(_scatter_back(embed_select),), rules=select.rules, text="for row in a",
+            view=True)
 slice = Op("slice", "SliceBackward0", lambda a, key: a[key],
            grads=(_scatter_back(embed_slice),),
            rules=("the gradient goes to the sliced positions, 0 elsewhere",),
@@ -374,13 +394,127 @@ copy_slices = Op("setitem", "CopySlices", _copy_slices_forward,
                  grads=(_masked_out, lambda g, n: g._index(n.key)),
                  rules=("overwritten positions get 0, the rest pass through",
                         "the value gets the gradient of the positions it was written to"),
-                 text="a[i] = b", promote="same")
-fill = Op("fill_", "FillBackward0", lambda a, value: np.full_like(a, value),
+                 text="a[i] = b")  # no promotion: the value is cast to a's dtype, as in PyTorch
+# Assigning through advanced indices only (``y[idx] = v``, ``y[mask] = 0``) is index_put_ in
+# PyTorch, not a write into a view: same derivatives as CopySlices, another node.
+index_put = Op("setitem", "IndexPutBackward0", _copy_slices_forward, grads=copy_slices.grads,
+               rules=copy_slices.rules, text="a[idx] = b")
+masked_fill = Op("masked_fill", "MaskedFillBackward0",
+                 lambda a, mask, value: np.where(mask, np.asarray(value, dtype=a.dtype), a),
+                 grads=(lambda g, n: g.masked_fill(_t().Tensor._make(n.mask), 0.0),),
+                 rules=("∂/∂a = 1 where the mask is False, 0 where it was filled",),
+                 text="a.masked_fill(mask, v)")
+fill = Op("fill_", "FillBackward2", lambda a, value: np.full_like(a, value),
           grads=(lambda g, n: zeros_like_grad(g),),
           rules=("the old values are overwritten: their gradient is 0",), text="a.fill_(v)")
+# Writing all of a tensor (``y.copy_(v)``, ``y[...] = v``, ``y[:] = v``) is copy_ in PyTorch, not
+# a write into a view; a number written that way is fill_ with a 0-d tensor: another overload.
+copy = Op("copy_", "CopyBackwards",
+          lambda a, b: np.broadcast_to(np.asarray(b, dtype=a.dtype), a.shape).copy(),
+          grads=(lambda g, n: zeros_like_grad(g), lambda g, n: g),
+          rules=("the old values are overwritten: their gradient is 0",
+                 "∂a/∂b = 1 (summed back to b's shape)"), text="a.copy_(b)")
+fill_tensor = Op("fill_", "FillBackward3", lambda a, value: np.full_like(a, value),
+                 grads=fill.grads, rules=fill.rules, text="a[...] = v")
 zero = Op("zero_", "ZeroBackward0", lambda a: np.zeros_like(a),
           grads=(lambda g, n: zeros_like_grad(g),),
           rules=("the old values are overwritten: their gradient is 0",), text="a.zero_()")
+
+
+
+# -- neural-network ops ------------------------------------------------------------------------
+# What gradlab.nn.functional records: each is one node in PyTorch's graph too (nn.Linear on a
+# batch is one AddmmBackward0; cross_entropy is NllLossBackward0 over LogSoftmaxBackward0).
+
+addmm = Op("addmm", "AddmmBackward0", lambda a, b, c: np.add(a, np.matmul(b, c)),
+           grads=(lambda g, n: g, lambda g, n: g.mm(n.c.t()), lambda g, n: n.b.t().mm(g)),
+           rules=("∂(a + b@c)/∂a = 1", "∂(a + b@c)/∂b = g @ cᵀ", "∂(a + b@c)/∂c = bᵀ @ g"),
+           saves=("b", "c"), text="a + b @ c  (bias + x @ Wᵀ)")
+
+
+def _log_softmax(a, dim):
+    if a.ndim == 0:
+        return np.zeros_like(a)
+    shifted = a - np.max(a, axis=dim, keepdims=True)  # exp never overflows: the largest term is e⁰
+    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+
+def _softmax(a, dim):
+    if a.ndim == 0:
+        return np.ones_like(a)
+    e = np.exp(a - np.max(a, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+def _sum_keep(t, dim):
+    return t.sum() if t.ndim == 0 else t.sum(dim, keepdim=True)
+
+
+log_softmax = Op("log_softmax", "LogSoftmaxBackward0", _log_softmax,
+                 grads=(lambda g, n: g - n.out.exp() * _sum_keep(g, n.dim),),
+                 rules=("∂log_softmax(a)ᵢ/∂aⱼ = δᵢⱼ − softmax(a)ⱼ, so the gradient is g − softmax(a)·Σg",),
+                 saves=("out",), text="log_softmax(a, dim)")
+softmax = Op("softmax", "SoftmaxBackward0", _softmax,
+             grads=(lambda g, n: n.out * (g - _sum_keep(g * n.out, n.dim)),),
+             rules=("∂softmax(a)ᵢ/∂aⱼ = sᵢ(δᵢⱼ − sⱼ), so the gradient is s·(g − Σ g·s)",),
+             saves=("out",), text="softmax(a, dim)")
+
+
+def _nll_weights(logp_shape, dtype, target, weight, ignore_index):
+    """Per-row class weight of the target (0 where the target is ignored), and safe indices."""
+    t = np.asarray(target).reshape(-1)
+    valid = t != ignore_index
+    safe = np.where(valid, t, 0)
+    w = np.ones(logp_shape[-1], dtype) if weight is None else np.asarray(weight, dtype)
+    return np.where(valid, w[safe], 0).astype(dtype), safe, valid
+
+
+def _nll_loss(a, target, weight, reduction, ignore_index):
+    rows = a.reshape(-1, a.shape[-1])  # (C,) -> (1, C)
+    wt, safe, valid = _nll_weights(a.shape, a.dtype, target, weight, ignore_index)
+    picked = np.where(valid, -np.take_along_axis(rows, safe[:, None], axis=1)[:, 0] * wt, 0).astype(a.dtype)
+    if reduction == "none":
+        return picked.reshape(np.shape(target))
+    total = np.sum(picked, dtype=a.dtype)
+    return total if reduction == "sum" else total / np.sum(wt, dtype=a.dtype)
+
+
+def _nll_grad(g, n):
+    shape, dtype = n.shapes[0], n.dtypes[0].np
+    wt, safe, _ = _nll_weights(shape, dtype, n.target, n.weight, n.ignore_index)
+    if n.reduction == "mean":
+        with np.errstate(all="ignore"):
+            wt = wt / np.sum(wt, dtype=dtype)
+    m = np.zeros((len(safe), shape[-1]), dtype)
+    m[np.arange(len(safe)), safe] = -wt
+    if n.reduction == "none" and g.ndim:
+        g = g.unsqueeze(-1)
+    return g * _t().Tensor._make(m.reshape(shape))
+
+
+nll_loss = Op("nll_loss", "NllLossBackward0", _nll_loss, grads=(_nll_grad,),
+              rules=("∂(−a[target])/∂a = −1 at each row's target (÷ the number of rows for the mean), 0 elsewhere",),
+              text="−a[target]")
+
+
+def _mse_loss(a, b, reduction):
+    d = a - b
+    sq = d * d
+    if reduction == "none":
+        return sq
+    return np.sum(sq, dtype=sq.dtype) if reduction == "sum" else np.mean(sq, dtype=sq.dtype)
+
+
+def _mse_grad(g, n):
+    norm = 2.0 / max(_numel(n.shapes[0]), 1) if n.reduction == "mean" else 2.0
+    return (n.a - n.b) * norm * g
+
+
+mse_loss = Op("mse_loss", "MseLossBackward0", _mse_loss,
+              grads=(_mse_grad, lambda g, n: -_mse_grad(g, n)),
+              rules=("∂ mean((a−b)²)/∂a = 2(a−b)/N  (2(a−b) for the sum)",
+                     "∂ mean((a−b)²)/∂b = −2(a−b)/N  (−2(a−b) for the sum)"),
+              saves=("a", "b"), text="mean((a − b)²)", promote="same")
 
 
 # The table every consumer (engine, diagrams, stepper, tests) can walk.

@@ -30,9 +30,6 @@ class Node:
         name = type(self).__name__
         return f"torch::autograd::{name}" if name == "CopySlices" else name
 
-    def __repr__(self):
-        return f"<{type(self).__name__} object at {hex(id(self))}>"
-
     # -- saved values -------------------------------------------------------------------------
     def saved(self, key):
         """A value the derivative rule needs; raises PyTorch's errors if freed or modified."""
@@ -93,8 +90,8 @@ class AccumulateGrad:
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
 
-    def __repr__(self):
-        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+AccumulateGrad.__module__ = "builtins"  # see node_class
 
 
 class SavedTensor:
@@ -164,7 +161,9 @@ def node_class(op):
     and the repr read ``MulBackward0``."""
     cls = _node_classes.get(op)
     if cls is None:
-        cls = type(op.node_name, (Node,), {"__slots__": (), "op": op, "__module__": "gradlab.autograd.graph"})
+        # Module "builtins", like PyTorch's C++ node types: repr() reads <MulBackward0 object at
+        # 0x...> in Python and IPython shows <MulBackward0 at 0x...>, exactly as for PyTorch.
+        cls = type(op.node_name, (Node,), {"__slots__": (), "op": op, "__module__": "builtins"})
         _node_classes[op] = cls
     return cls
 
@@ -193,5 +192,11 @@ def make_node(op, inputs, out, params):
 
 
 def _constants(inputs, next_functions):
-    return {i: weakref.ref(x) if hasattr(x, "_data") else x
-            for i, (x, (edge, _)) in enumerate(zip(inputs, next_functions)) if edge is None}
+    out = {}
+    for i, x in enumerate(inputs):
+        if next_functions[i][0] is None:
+            if type(x) is float or type(x) is int:
+                out[i] = x
+            else:
+                out[i] = weakref.ref(x) if hasattr(x, "_data") else x
+    return out

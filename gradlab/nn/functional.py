@@ -1,0 +1,188 @@
+"""``gradlab.nn.functional``: the functions behind the layers (``F.linear``, ``F.cross_entropy``, ...).
+
+Each records what PyTorch records: ``linear`` on a batch is one ``AddmmBackward0``;
+``cross_entropy`` is ``NllLossBackward0`` over ``LogSoftmaxBackward0``; ``softmax`` and
+``log_softmax`` subtract the row maximum first, so large logits never overflow.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import _dtype, ops
+from .._tensor import _broadcast_shape, apply
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _check_reduction(reduction):
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      stacklevel=3)
+        return "mean"
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _legacy_reduction(size_average, reduce, reduction):
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction='{}' instead."
+                  .format("none" if not reduce else "mean" if size_average else "sum"), stacklevel=3)
+    return "none" if not reduce else "mean" if size_average else "sum"
+
+
+# -- activations -----------------------------------------------------------------------------------
+
+def relu(input, inplace=False):
+    if inplace:
+        return input._inplace(ops.relu)
+    return input.relu()
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+                  "dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_like(op, name, input, dim, dtype, stacklevel):
+    if dim is None:
+        dim = _softmax_dim(name, input.ndim, stacklevel + 1)
+    if dtype is not None:
+        input = input.to(dtype)
+    d = input._dim(dim)
+    if not input.dtype.is_floating_point:
+        last = "lastdim_" if input.ndim == 0 or d == input.ndim - 1 else ""
+        raise NotImplementedError(
+            f"\"{name}_{last}kernel_impl\" not implemented for '{_dtype.LEGACY_NAMES[input.dtype]}'")
+    return apply(op, input, dim=d)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(xᵢ) / Σⱼ exp(xⱼ) along ``dim``, computed as exp(xᵢ − max) / Σ exp(xⱼ − max)."""
+    return _softmax_like(ops.softmax, "softmax", input, dim, dtype, _stacklevel)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """xᵢ − log Σⱼ exp(xⱼ) along ``dim``, computed as (xᵢ − max) − log Σ exp(xⱼ − max)."""
+    return _softmax_like(ops.log_softmax, "log_softmax", input, dim, dtype, _stacklevel)
+
+
+# -- linear ----------------------------------------------------------------------------------------
+
+def _addmm(bias, mat1, mat2):
+    names = _dtype.LEGACY_NAMES
+    if mat1.dtype is not mat2.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[mat1.dtype]} and {names[mat2.dtype]}")
+    if bias.dtype is not mat2.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {names[bias.dtype]} and {names[mat2.dtype]}")
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({mat1.shape[0]}x{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
+    _broadcast_shape(tuple(bias.shape), (mat1.shape[0], mat2.shape[1]), target=True)
+    return apply(ops.addmm, bias, mat1, mat2)
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``: one ``AddmmBackward0`` for a batch, as in PyTorch."""
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{input.ndim}D and {weight.ndim}D")
+    if bias is None:
+        return input.matmul(weight.t())
+    if input.ndim == 2:
+        return _addmm(bias, input, weight.t())
+    # Other shapes: fold the leading axes into rows, one addmm, then unfold (ViewBackward0s).
+    rows = input.reshape(-1, input.shape[-1])
+    out = _addmm(bias, rows, weight.t())
+    return out.view(*input.shape[:-1], out.shape[-1])
+
+
+# -- losses ----------------------------------------------------------------------------------------
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """The mean (or sum, or none) of the squared differences: one ``MseLossBackward0``."""
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.", stacklevel=2)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    shape = _broadcast_shape(tuple(input.shape), tuple(target.shape))
+    input, target = input.expand(shape), target.expand(shape)  # ExpandBackward0 only if needed
+    if weight is not None:
+        if weight.shape != input.shape:
+            raise ValueError("Weights and input must have the same size.")
+        weighted = (input - target) ** 2 * weight
+        if reduction == "none":
+            return weighted
+        if reduction == "sum":
+            return weighted.sum()
+        if reduction == "mean":
+            return weighted.sum() / weight.sum()
+        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+    return apply(ops.mse_loss, input, target, reduction=_check_reduction(reduction))
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """−input[target] per row (class-index targets), averaged over the target weights."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    return _nll(input, target, weight, ignore_index, reduction)
+
+
+def _nll(input, target, weight, ignore_index, reduction):
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    if input.ndim != 1 and input.shape[0] != (target.shape[0] if target.ndim else 0):
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0] if target.ndim else 0}).")
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    if input.ndim > 2:
+        raise NotImplementedError("gradlab's nll_loss and cross_entropy take input of shape (C,) or (N, C)")
+    if target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target.dtype is not _dtype.int64:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_dtype.LEGACY_NAMES[target.dtype]}")
+    classes = input.shape[-1]
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes "
+                           f"but got weight tensor of shape: {list(weight.shape)}")
+    t = np.array(target._data, copy=True)
+    for value in t.reshape(-1).tolist():
+        if value != ignore_index and not 0 <= value < classes:
+            raise IndexError(f"Target {value} is out of bounds.")
+    if input.ndim == 1:
+        t = t.reshape(())  # one sample without a batch axis: the loss is 0-d for every reduction
+    w = None if weight is None else np.array(weight._data, copy=True)
+    return apply(ops.nll_loss, input, target=t, weight=w, reduction=reduction, ignore_index=ignore_index)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """``nll_loss(log_softmax(input, class_dim), target)``: class-index targets."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if input.shape == target.shape:
+        if not target.dtype.is_floating_point:
+            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                               f"{_dtype.LEGACY_NAMES[target.dtype]}")
+        raise NotImplementedError("gradlab's cross_entropy takes class-index targets, not class probabilities")
+    if label_smoothing:
+        raise NotImplementedError("gradlab's cross_entropy does not support label_smoothing")
+    if input.ndim == 0:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    log_probs = _softmax_like(ops.log_softmax, "log_softmax", input, 0 if input.ndim == 1 else 1, None, 3)
+    return _nll(log_probs, target, weight, ignore_index, reduction)

@@ -1,0 +1,99 @@
+"""``Adam``: running averages of the gradient and of its square, with bias correction, in the
+order of float operations of ``torch/optim/adam.py`` (``_single_tensor_adam``)::
+
+    step += 1
+    g = −grad if maximize else grad;   g = g + weight_decay · p   (if weight_decay ≠ 0)
+    m = m + (1 − β₁) · (g − m)                  (exp_avg.lerp_(g, 1 − β₁))
+    v = v · β₂ + (1 − β₂) · g · g               (exp_avg_sq.mul_(β₂).addcmul_(g, g, 1 − β₂))
+    step_size = lr / (1 − β₁^step)
+    denom = √v / √(1 − β₂^step) + eps           (√ max(v) so far with amsgrad)
+    p = p − step_size · m / denom
+
+``decoupled_weight_decay=True`` (AdamW) shrinks p by (1 − lr · weight_decay) instead.
+"""
+from __future__ import annotations
+
+from .. import _dtype
+from .._creation import tensor, zeros_like
+from .._tensor import Tensor
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        if capturable or differentiable or fused:
+            raise NotImplementedError("gradlab's Adam supports neither capturable, differentiable nor fused")
+        defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("fused", None)
+            for p in group["params"]:
+                p_state = self.state.get(p, {})
+                if p_state and not isinstance(p_state["step"], Tensor):
+                    p_state["step"] = tensor(float(p_state["step"]), dtype=_dtype.float32)
+
+    def _update_group(self, group):
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        weight_decay, amsgrad = group["weight_decay"], group["amsgrad"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            if len(state) == 0:  # lazy state initialisation, as in PyTorch
+                state["step"] = tensor(0.0, dtype=_dtype.float32)
+                state["exp_avg"] = zeros_like(p)
+                state["exp_avg_sq"] = zeros_like(p)
+                if amsgrad:
+                    state["max_exp_avg_sq"] = zeros_like(p)
+            grad = -p.grad if group["maximize"] else p.grad
+            exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
+
+            step_t += 1
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    p.mul_(1 - lr * weight_decay)
+                else:
+                    grad = grad + p * weight_decay
+
+            exp_avg.add_((grad - exp_avg) * (1 - beta1))           # exp_avg.lerp_(grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).add_(grad * (1 - beta2) * grad)  # .addcmul_(grad, grad, value=1 - beta2)
+
+            step = step_t.item()
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2 = 1 - beta2 ** step
+            step_size = lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2 ** 0.5
+
+            if amsgrad:
+                max_exp_avg_sq = state["max_exp_avg_sq"]
+                max_exp_avg_sq.copy_(max_exp_avg_sq.maximum(exp_avg_sq))
+                denom = max_exp_avg_sq.sqrt() / bias_correction2_sqrt + eps
+            else:
+                denom = exp_avg_sq.sqrt() / bias_correction2_sqrt + eps
+            p.add_(exp_avg * -step_size / denom)                   # p.addcdiv_(exp_avg, denom, value=-step_size)

@@ -1,0 +1,238 @@
+"""``gradlab.save`` / ``gradlab.load``: tensors and state dicts in a NumPy ``.npz`` file.
+
+A save file is a zip of ``.npy`` arrays (what ``np.savez`` writes): one array per tensor
+(``t0``, ``t1``, ...) and ``__manifest__``, UTF-8 JSON describing the saved object: dicts
+(keys kept with their type, order kept), lists, tuples, numbers, strings, ``None`` and tensors
+(array name, dtype, shape, ``requires_grad``, whether it is a ``Parameter``).
+
+Loading never unpickles: arrays are read with ``np.load(..., allow_pickle=False)``, so a file
+can hold only numbers, never code. Anything that is not exactly what ``save`` writes (a pickle,
+an object array, a missing or extra array, a shape or dtype that disagrees with the manifest, a
+malformed manifest) is refused with a ``LoadError`` that says what is wrong.
+"""
+from __future__ import annotations
+
+import json
+import numbers
+import os
+import re
+import tempfile
+from collections import OrderedDict
+
+import numpy as np
+
+from . import _dtype
+from ._tensor import Tensor
+
+MANIFEST = "__manifest__"
+FORMAT = "gradlab.save"
+VERSION = 1
+_ALLOWED_DTYPES = {d.np.name: d for d in (_dtype.float32, _dtype.float64, _dtype.int32, _dtype.int64,
+                                          _dtype.bool_)}
+_ARRAY_NAME = re.compile(r"t[0-9]{1,9}")
+_MAX_DEPTH = 64
+
+
+class LoadError(RuntimeError):
+    """The file is not a gradlab save file, or it has been damaged or tampered with."""
+
+
+# -- saving ----------------------------------------------------------------------------------------
+
+def save(obj, f) -> None:
+    """Save ``obj`` (a tensor, or nested dicts/lists/tuples of tensors, numbers, strings, None)."""
+    arrays, memo = {}, {}
+
+    def encode(x, depth):
+        if depth > _MAX_DEPTH:
+            raise ValueError(f"gradlab.save: the object is nested more than {_MAX_DEPTH} levels deep")
+        if isinstance(x, Tensor):
+            name = memo.get(id(x))
+            if name is None:  # a tensor that appears twice is stored once and loaded as one tensor
+                name = memo[id(x)] = f"t{len(arrays)}"
+                arrays[name] = np.asarray(x._data, order="C")  # (ascontiguousarray makes 0-d 1-d)
+            from .nn.parameter import Parameter
+            return {"type": "tensor", "array": name, "dtype": x._data.dtype.name,
+                    "shape": list(x._data.shape), "requires_grad": bool(x.requires_grad),
+                    "parameter": isinstance(x, Parameter)}
+        if x is None:
+            return {"type": "none"}
+        if isinstance(x, (bool, np.bool_)):
+            return {"type": "bool", "value": bool(x)}
+        if isinstance(x, numbers.Integral):
+            return {"type": "int", "value": int(x)}
+        if isinstance(x, numbers.Real):
+            return {"type": "float", "value": float(x)}
+        if isinstance(x, str):
+            return {"type": "str", "value": x}
+        if isinstance(x, (list, tuple)):
+            return {"type": "tuple" if isinstance(x, tuple) else "list",
+                    "items": [encode(v, depth + 1) for v in x]}
+        if isinstance(x, dict):
+            for k in x:
+                if not isinstance(k, (str, int)):
+                    raise TypeError(f"gradlab.save: dict keys must be str or int, got {type(k).__name__}")
+            return {"type": "ordereddict" if isinstance(x, OrderedDict) else "dict",
+                    "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in x.items()]}
+        hint = " (save its state_dict() instead)" if hasattr(x, "state_dict") else ""
+        raise TypeError(f"gradlab.save can store tensors, numbers, strings, None and lists, tuples and "
+                        f"dicts of them, not {type(x).__name__}{hint}")
+
+    root = encode(obj, 0)
+    manifest = json.dumps({"format": FORMAT, "version": VERSION, "root": root}, allow_nan=True)
+    arrays[MANIFEST] = np.frombuffer(manifest.encode("utf-8"), dtype=np.uint8)
+    if hasattr(f, "write"):
+        np.savez(f, **arrays)
+        return
+    path = os.fspath(f)
+    # Write beside the target, then rename: an interrupted save never leaves half a file.
+    fd, tmp = tempfile.mkstemp(prefix=".gradlab-save-", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.savez(out, **arrays)  # a file object: np.savez would append ".npz" to a name
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# -- loading ---------------------------------------------------------------------------------------
+
+def load(f, map_location=None, weights_only=None, mmap=None, **kwargs):
+    """Load what ``save`` wrote. Never unpickles; refuses anything else with a ``LoadError``."""
+    where = repr(os.fspath(f)) if isinstance(f, (str, os.PathLike)) else "the file"
+    try:
+        archive = np.load(f, allow_pickle=False)
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise LoadError(f"{where} is not a gradlab save file: it holds pickled Python objects, which "
+                            "gradlab never loads (unpickling can run arbitrary code)") from None
+        raise LoadError(f"{where} is not a gradlab save file ({e})") from None
+    except FileNotFoundError:
+        raise
+    except Exception as e:  # not a zip, truncated, unreadable...
+        raise LoadError(f"{where} is not a gradlab save file ({type(e).__name__}: {e})") from None
+    if isinstance(archive, np.ndarray):
+        raise LoadError(f"{where} holds a single NumPy array (.npy), not a gradlab save file")
+    with archive:
+        return _Reader(archive, where).read()
+
+
+class _Reader:
+    def __init__(self, archive, where):
+        self.archive, self.where = archive, where
+        self.tensors = {}
+        self.used = set()  # array names the manifest refers to
+        self.arrays = {}
+
+    def fail(self, what):
+        raise LoadError(f"{self.where} is not a valid gradlab save file: {what}") from None
+
+    def array(self, name):
+        try:
+            value = self.archive[name]
+        except ValueError as e:
+            if "allow_pickle" in str(e) or "object" in str(e).lower():
+                self.fail(f"array '{name}' holds Python objects (dtype=object), which gradlab never "
+                          "loads (that would need pickle, which can run code)")
+            self.fail(f"array '{name}' cannot be read ({e})")
+        except Exception as e:
+            self.fail(f"array '{name}' cannot be read ({type(e).__name__}: {e})")
+        if not isinstance(value, np.ndarray):
+            self.fail(f"entry '{name}' is not a NumPy array")
+        if value.dtype.hasobject:
+            self.fail(f"array '{name}' holds Python objects (dtype=object)")
+        return value
+
+    def read(self):
+        files = list(self.archive.files)
+        if MANIFEST not in files:
+            self.fail(f"it has no '{MANIFEST}' entry")
+        raw = self.array(MANIFEST)
+        if raw.dtype != np.uint8 or raw.ndim != 1:
+            self.fail("the manifest is not UTF-8 bytes")
+        try:
+            manifest = json.loads(raw.tobytes().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as e:
+            self.fail(f"the manifest is not valid JSON ({type(e).__name__})")
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or "root" not in manifest:
+            self.fail("the manifest does not describe a gradlab save")
+        if manifest.get("version") != VERSION:
+            self.fail(f"format version {manifest.get('version')!r} is not supported (expected {VERSION})")
+        result = self.decode(manifest["root"], 0)
+        extra = sorted(set(files) - {MANIFEST} - self.used)
+        if extra:
+            self.fail(f"it holds entries the manifest does not mention: {', '.join(extra)}")
+        return result
+
+    def decode(self, node, depth):
+        if depth > _MAX_DEPTH:
+            self.fail(f"the manifest is nested more than {_MAX_DEPTH} levels deep")
+        if not isinstance(node, dict) or not isinstance(node.get("type"), str):
+            self.fail(f"bad manifest entry {str(node)[:80]!r}")
+        kind = node["type"]
+        if kind == "tensor":
+            return self.tensor(node)
+        if kind == "none":
+            return None
+        if kind in ("bool", "int", "float", "str"):
+            value = node.get("value")
+            expected = {"bool": bool, "int": int, "float": (float, int), "str": str}[kind]
+            if not isinstance(value, expected) or (kind in ("int", "float") and isinstance(value, bool)):
+                self.fail(f"a {kind} entry holds {type(value).__name__}")
+            return float(value) if kind == "float" else value
+        if kind not in ("list", "tuple", "dict", "ordereddict"):
+            self.fail(f"unknown entry type {kind!r}")
+        items = node.get("items")
+        if not isinstance(items, list):
+            self.fail(f"a {kind} entry has no list of items")
+        if kind in ("list", "tuple"):
+            values = [self.decode(v, depth + 1) for v in items]
+            return tuple(values) if kind == "tuple" else values
+        if kind in ("dict", "ordereddict"):
+            out = OrderedDict() if kind == "ordereddict" else {}
+            for pair in items:
+                if not isinstance(pair, list) or len(pair) != 2:
+                    self.fail("a dict item is not a [key, value] pair")
+                key = self.decode(pair[0], depth + 1)
+                if not isinstance(key, (str, int)):
+                    self.fail(f"a dict key is a {type(key).__name__}, not a str or int")
+                out[key] = self.decode(pair[1], depth + 1)
+            return out
+
+    def tensor(self, node):
+        name, dtype, shape = node.get("array"), node.get("dtype"), node.get("shape")
+        if not isinstance(name, str) or not _ARRAY_NAME.fullmatch(name):
+            self.fail(f"bad array name {name!r}")
+        if dtype not in _ALLOWED_DTYPES:
+            self.fail(f"tensor '{name}' has unsupported dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0
+                                                  for s in shape):
+            self.fail(f"tensor '{name}' has a bad shape {shape!r}")
+        requires_grad, parameter = node.get("requires_grad", False), node.get("parameter", False)
+        if not isinstance(requires_grad, bool) or not isinstance(parameter, bool):
+            self.fail(f"tensor '{name}' has bad flags")
+        if requires_grad and not _ALLOWED_DTYPES[dtype].is_floating_point:
+            self.fail(f"tensor '{name}' of dtype {dtype} cannot require grad")
+        if name not in self.archive.files:
+            self.fail(f"array '{name}' is missing")
+        if name not in self.used:
+            self.used.add(name)
+            self.arrays[name] = self.array(name)
+        data = self.arrays[name]
+        if data.dtype.name != dtype:
+            self.fail(f"array '{name}' has dtype {data.dtype.name}, the manifest says {dtype}")
+        if list(data.shape) != shape:
+            self.fail(f"array '{name}' has shape {tuple(data.shape)}, the manifest says {tuple(shape)}")
+        key = (name, requires_grad, parameter)
+        if key in self.tensors:  # saved once, referred to twice: one tensor, as it was
+            return self.tensors[key]
+        t = Tensor._make(np.array(data, dtype=_ALLOWED_DTYPES[dtype].np, copy=True))
+        if parameter:
+            from .nn.parameter import Parameter
+            t = Parameter(t, requires_grad=requires_grad)
+        elif requires_grad:
+            t.requires_grad_(True)
+        self.tensors[key] = t
+        return t
