@@ -60,7 +60,10 @@ def apply(op, *inputs, **params):
         data = np.asarray(data)
     out = Tensor._make(data)
     if op.view:
-        out._counter = inputs[0]._counter  # a view and its base see each other's in-place changes
+        base = inputs[0]
+        out._counter = base._counter  # a view and its base see each other's in-place changes
+        out._base = base._base if base._base is not None else base
+        out._view_chain = base._view_chain + ((op, params),)
     if _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
         out._requires_grad = True
         out.grad_fn = make_node(op, inputs, out, params)
@@ -82,7 +85,8 @@ def _as_index(key):
 
 class Tensor:
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
-                 "_retains_grad", "_hooks", "name", "_cut", "__weakref__")
+                 "_retains_grad", "_hooks", "name", "_cut", "_base", "_view_chain",
+                 "__weakref__")
     __array_priority__ = 1000  # numpy scalars defer to our reflected operators
 
     # -- construction ----------------------------------------------------------------------------
@@ -100,6 +104,8 @@ class Tensor:
         t._hooks = None
         t.name = None
         t._cut = None  # "detach()" / "no_grad" / "inference_mode": where a graph was cut (diagrams)
+        t._base = None  # for a view: the tensor whose memory it shows (PyTorch's ``_base``)
+        t._view_chain = ()  # for a view: the view ops (op, params) that made it from _base
         return t
 
     def __init__(self, *args, **kwargs):
@@ -572,7 +578,7 @@ class Tensor:
                     f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
                     "Specify the reduction dim with the 'dim' argument.")
             return apply(ops.max_all if which == "max" else ops.min_all, self)
-        d = self._dim(dim)
+        d = self._nonempty(which, dim)
         find = np.argmax if which == "max" else np.argmin
         if self._data.ndim == 0:  # a 0-d tensor is its own max over dim 0, at index 0
             indices, keepdim = np.zeros((), np.int64), False
@@ -589,13 +595,24 @@ class Tensor:
     def min(self, dim=None, keepdim=False):
         return self._extreme(dim, keepdim, "min")
 
-    def argmax(self, dim=None, keepdim=False):
+    def _nonempty(self, which, dim):
+        """PyTorch's IndexError for an arg/max/min over an empty dim (or all of an empty tensor)."""
         if dim is None:
+            if self._data.size == 0:
+                raise IndexError(f"{which}(): Expected reduction dim to be specified for input.numel() == 0.")
+            return None
+        d = self._dim(dim)
+        if self._data.ndim and self._data.shape[d] == 0:
+            raise IndexError(f"{which}(): Expected reduction dim {d} to have non-zero size.")
+        return d
+
+    def argmax(self, dim=None, keepdim=False):
+        if self._nonempty("argmax", dim) is None:
             return Tensor._make(np.asarray(np.argmax(self._data)))
         return Tensor._make(np.argmax(self._data, axis=self._dim(dim), keepdims=keepdim))
 
     def argmin(self, dim=None, keepdim=False):
-        if dim is None:
+        if self._nonempty("argmin", dim) is None:
             return Tensor._make(np.asarray(np.argmin(self._data)))
         return Tensor._make(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim))
 
@@ -819,6 +836,11 @@ class Tensor:
             isinstance(o, Tensor) and o._requires_grad for o in others))
         if recording and self.grad_fn is None and self._requires_grad:
             raise error("leaf_inplace", self)
+        base = self._base if recording else None
+        if base is not None:
+            if base.grad_fn is None and base._requires_grad:
+                raise error("leaf_view_inplace", self)
+            ops.view_region(base._data.shape, self._view_chain)  # refuses overlapping views
         if not recording and op.inplace_ufunc and self._write_into(op, others):
             return self
         before = self
@@ -836,10 +858,24 @@ class Tensor:
         self._data[...] = result._data
         if self._counter is not None:
             self._counter[0] += 1
-        if result.grad_fn is not None:
+        if base is not None and result.grad_fn is not None:
+            self._rebase_view(base, result)
+        elif result.grad_fn is not None:
             self.grad_fn = result.grad_fn
             self._requires_grad = True
         return self
+
+    def _rebase_view(self, base, values):
+        """After an in-place op on this view: the base's history now ends in CopySlices (its old
+        history, with this view's elements replaced by ``values``), and this view reads its
+        elements back from the new base, as PyTorch records it."""
+        old = Tensor._make(base._data, base._requires_grad, base.grad_fn)
+        old._accumulator = base._accumulator
+        chain = self._view_chain
+        base.grad_fn = make_node(ops.copy_slices_view, (old, values), base, {"chain": chain})
+        base._requires_grad = True
+        self.grad_fn = make_node(ops.as_strided, (base,), self, {"chain": chain})
+        self._requires_grad = True
 
     def _write_into(self, op, others):
         """Fast path (``p -= lr * p.grad`` under no_grad): run the ufunc straight into this

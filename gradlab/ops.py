@@ -517,6 +517,60 @@ mse_loss = Op("mse_loss", "MseLossBackward0", _mse_loss,
               saves=("a", "b"), text="mean((a − b)²)", promote="same")
 
 
+# -- writing through a view (``v = y[0]; v.mul_(3)``) ------------------------------------------
+# A view remembers the view ops (op, params) that made it from its base. An in-place op on the
+# view rewrites the base's history, as PyTorch does: the base becomes CopySlices(old base, new
+# view values), and the view becomes AsStrided(base), the same elements read again.
+
+def view_of(array, chain):
+    """Replay a view's chain of view ops on an array of its base's shape."""
+    for op, params in chain:
+        array = op.forward(array, **params)
+    return array
+
+
+def view_region(shape, chain):
+    """Which elements of the base a view covers (a boolean mask); refuses overlapping views."""
+    ids = np.asarray(view_of(np.arange(_numel(shape)).reshape(shape), chain)).ravel()
+    if len(np.unique(ids)) != ids.size:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation.")
+    mask = np.zeros(_numel(shape), dtype=bool)
+    mask[ids] = True
+    return mask.reshape(shape)
+
+
+def _scatter_into_view(g, shape, chain):
+    out = np.zeros(shape, dtype=g.dtype)
+    view_of(out, chain)[...] = g
+    return out
+
+
+as_strided_scatter = Op("as_strided_scatter", "AsStridedScatterBackward0", _scatter_into_view,
+                        grads=(lambda g, n: g._apply(as_strided, chain=n.chain),),
+                        rules=("the gradient is read back at the view's positions",),
+                        text="scatter(g)")
+as_strided = Op("as_strided", "AsStridedBackward0", lambda a, chain: view_of(a, chain),
+                grads=(lambda g, n: g._apply(as_strided_scatter, shape=n.shapes[0], chain=n.chain),),
+                rules=("the gradient goes to the elements the view covers, 0 elsewhere",),
+                text="view of a", view=True)
+
+
+def _write_view(a, b, chain):
+    out = a.copy()
+    view_of(out, chain)[...] = b
+    return out
+
+
+copy_slices_view = Op("copy_slices", "CopySlices", _write_view,
+                      grads=(lambda g, n: g.masked_fill(_t().Tensor._make(view_region(n.shapes[0], n.chain)), 0.0),
+                             lambda g, n: g._apply(as_strided, chain=n.chain)),
+                      rules=("elements the view overwrote get 0, the rest pass through",
+                             "the new view values get the gradient of the elements they hold"),
+                      text="a with view(a) = b")
+
+
 # The table every consumer (engine, diagrams, stepper, tests) can walk.
 ALL = tuple(v for v in list(globals().values()) if isinstance(v, Op))
 BY_NODE_NAME = {op.node_name: op for op in ALL}
