@@ -16,7 +16,7 @@ from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_li
 from ._dtype import Size, dtype, promote_types, result_type
 from ._dtype import bool_ as bool
 from ._dtype import float32, float64, int32, int64
-from ._tensor import Tensor, matmul
+from ._tensor import Tensor, cat, matmul, stack, where
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,

@@ -5,6 +5,7 @@ Every differentiable method goes through ``apply``, which runs an op's forward f
 """
 from __future__ import annotations
 
+import functools
 import numbers
 import warnings
 
@@ -1109,3 +1110,51 @@ def matmul(a, b):
         a, b = a.expand(batch, *a.shape[1:]), b.expand(batch, *b.shape[1:])
         return apply(ops.unsafe_view, a.bmm(b), shape=(a.shape[0], a.shape[1], b.shape[2]))
     raise NotImplementedError("gradlab's matmul supports up to 3-D batches of equal size")
+
+
+def _tensor_list(tensors, name):
+    tensors = list(tensors)
+    if not tensors:
+        raise ValueError(f"torch.{name}(): expected a non-empty list of Tensors")
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, but got {type(t).__name__}")
+    return tensors
+
+
+def cat(tensors, dim=0):
+    """``torch.cat``: join tensors along an existing dimension (``CatBackward0``)."""
+    tensors = _tensor_list(tensors, "cat")
+    first = tensors[0]
+    d = first._dim(dim)
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.ndim != first.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
+        for axis, (a, b) in enumerate(zip(first.shape, t.shape)):
+            if axis != d and a != b:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                   f"{a} but got size {b} for tensor number {i} in the list.")
+    return apply(ops.cat, *tensors, dim=d)
+
+
+def stack(tensors, dim=0):
+    """``torch.stack``: join tensors along a new dimension (``StackBackward0``)."""
+    tensors = _tensor_list(tensors, "stack")
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
+                               f"at entry 0 and {list(t.shape)} at entry {i}")
+    ndim = tensors[0].ndim + 1
+    if not -ndim <= dim < ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+    return apply(ops.stack, *tensors, dim=dim % ndim)
+
+
+def where(condition, input, other):
+    """``torch.where(condition, input, other)``: elementwise choice (``WhereBackward0``)."""
+    if not isinstance(condition, Tensor) or condition.dtype is not _dtype.bool_:
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_dtype.LEGACY_NAMES[condition.dtype] if isinstance(condition, Tensor) else type(condition).__name__}")
+    shapes = [x._data.shape for x in (condition, input, other) if isinstance(x, Tensor)]
+    shape = functools.reduce(_broadcast_shape, shapes)
+    return apply(ops.where, input, other, condition=np.broadcast_to(condition._data, shape))

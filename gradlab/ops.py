@@ -19,6 +19,7 @@ this table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import builtins
 import math
 from typing import Callable
 
@@ -515,6 +516,45 @@ mse_loss = Op("mse_loss", "MseLossBackward0", _mse_loss,
               rules=("∂ mean((a−b)²)/∂a = 2(a−b)/N  (2(a−b) for the sum)",
                      "∂ mean((a−b)²)/∂b = −2(a−b)/N  (−2(a−b) for the sum)"),
               saves=("a", "b"), text="mean((a − b)²)", promote="same")
+
+
+# -- joining and choosing: cat, stack (any number of inputs), where ------------------------------
+
+class EachInput:
+    """The rules of an op with any number of inputs: ``rules[i]`` for every input position i."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def __getitem__(self, i):
+        return self._make(i)
+
+    def __len__(self):
+        return 1 << 30  # every position has a rule
+
+
+def _cat_part(i):
+    def rule(g, n):
+        start = sum(shape[n.dim] for shape in n.shapes[:i])
+        key = (builtins.slice(None),) * n.dim + (builtins.slice(start, start + n.shapes[i][n.dim]),)
+        return g._apply(slice, key=key)  # the slice op defined above
+    return rule
+
+
+cat = Op("cat", "CatBackward0", lambda *arrays, dim: np.concatenate(arrays, axis=dim),
+         grads=EachInput(_cat_part),
+         rules=EachInput(lambda i: f"input {i} gets its own stretch of the gradient along dim"),
+         text="cat([a, b, …])", promote="same")
+stack = Op("stack", "StackBackward0", lambda *arrays, dim: np.stack(arrays, axis=dim),
+           grads=EachInput(lambda i: lambda g, n: g._apply(select, key=(builtins.slice(None),) * n.dim + (i,))),
+           rules=EachInput(lambda i: f"input {i} gets slice {i} of the gradient along dim"),
+           text="stack([a, b, …])", promote="same")
+where = Op("where", "WhereBackward0", lambda a, b, condition: np.where(condition, a, b),
+           grads=(lambda g, n: g.masked_fill(_t().Tensor._make(~n.condition), 0.0),
+                  lambda g, n: g.masked_fill(_t().Tensor._make(n.condition), 0.0)),
+           rules=("∂/∂a = 1 where the condition holds, else 0",
+                  "∂/∂b = 1 where the condition fails, else 0"),
+           text="where(c, a, b)", promote="same")
 
 
 # -- writing through a view (``v = y[0]; v.mul_(3)``) ------------------------------------------

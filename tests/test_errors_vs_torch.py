@@ -51,6 +51,15 @@ def check(code, expect_error=True):
 
 # Each snippet raises in torch (and must raise the same in gradlab).
 ERRORS = {
+    # -- joining ---------------------------------------------------------------------------------
+    "cat of mismatched sizes": """
+        torch.cat([torch.ones(2, 3), torch.ones(2, 2)])""",
+    "cat along a mismatched dim": """
+        torch.cat([torch.ones(2, 3), torch.ones(1, 3)], dim=1)""",
+    "cat of nothing": """
+        torch.cat([])""",
+    "stack of unequal shapes": """
+        torch.stack([torch.ones(2, 3), torch.ones(1, 3)])""",
     # -- backward ----------------------------------------------------------------------------
     "non-scalar backward": """
         x = torch.ones(3, requires_grad=True)

@@ -437,6 +437,22 @@ case("y.zero_()", _inplace("zero_"), A, op="zero")
 case("y.fill_(2.)", _inplace("fill_", 2.0), A, op="fill")
 case("-= += *= /=", _iop, A, A, op="div", ops=("mul", "add", "sub"))
 
+# -- joining and choosing -------------------------------------------------------------------------
+
+case("cat", lambda L, a, b: L.cat([a, b]), ((2, 3), "real"), ((1, 3), "real"), op="cat")
+case("cat dim=1 of 3", lambda L, a, b, c: L.cat([a, b, c], dim=1), ((2, 1), "real"),
+     ((2, 3), "real"), ((2, 2), "real"), op="cat")
+case("cat dim=-1", lambda L, a, b: L.cat([a * 2, b], dim=-1), ((3,), "real"), ((2,), "real"),
+     op="cat", ops=("mul",))
+case("stack", lambda L, a, b: L.stack([a, b]), ((2, 3), "real"), ((2, 3), "real"), op="stack")
+case("stack dim=1", lambda L, a, b: L.stack([a, b, a], dim=1), ((4,), "real"), ((4,), "real"),
+     op="stack")
+case("where", lambda L, a, b: L.where(a > b, a, b), ((3, 4), "real"), ((3, 4), "real"), op="where")
+case("where bcast", lambda L, a, b: L.where(a > 0, a, b), ((3, 4), "real"), ((4,), "real"),
+     op="where")
+case("where scalar", lambda L, a: L.where(a > 0, a, 0.5), ((3, 4), "real"), op="where")
+
+
 # -- in place through a view: the base is rebased onto CopySlices, the view onto AsStrided --------
 
 
