@@ -42,7 +42,7 @@ def _infer_dtype(values):
         elif isinstance(v, numbers.Real):
             kinds.add(2)
         else:
-            raise TypeError(f"Could not infer dtype of {type(v).__name__}")
+            raise error("infer_dtype", type=type(v).__name__)
     return {0: _dtype.bool_, 1: _dtype.int64, 2: _dtype.default_float}[max(kinds, default=2)]
 
 
@@ -55,7 +55,7 @@ def _check_rectangular(values):
         for v in level:
             if not isinstance(v, (list, tuple)) or len(v) != length:
                 got = len(v) if isinstance(v, (list, tuple)) else type(v).__name__
-                raise ValueError(f"expected sequence of length {length} at dim {dim} (got {got})")
+                raise error("ragged_list", length=length, dim=dim, got=got)
         level = [x for v in level for x in v]
         dim += 1
 
@@ -83,7 +83,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 def _plain(data):
     if isinstance(data, Tensor):
         if data.ndim:
-            raise ValueError("only one element tensors can be converted to Python scalars")
+            raise error("tensor_list_many", data)
         return data.item()
     if isinstance(data, (list, tuple)):
         return [_plain(x) for x in data]
@@ -101,7 +101,7 @@ def as_tensor(data, dtype=None, device=None):
 def from_numpy(array: np.ndarray):
     """A tensor sharing memory with ``array``."""
     if not isinstance(array, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+        raise error("from_numpy_type", type=type(array).__name__)
     _dtype.from_numpy_dtype(array.dtype)
     return Tensor._make(array)
 
@@ -115,9 +115,9 @@ def _shape(size):
         size = tuple(size[0])
     for s in size:
         if not isinstance(s, numbers.Integral):
-            raise TypeError(f"expected a sequence of integers for the size, got {type(s).__name__}")
+            raise error("size_not_int", type=type(s).__name__)
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+            raise error("negative_dimension", size=s, sizes=list(size))
     return tuple(int(s) for s in size)
 
 
@@ -128,7 +128,7 @@ def _filled(fill, size, dtype, requires_grad):
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     if any(isinstance(s, numbers.Integral) and s < 0 for s in _flat_size(size)):
-        raise RuntimeError("zeros: Dimension size must be non-negative.")  # zeros' own message
+        raise error("zeros_negative")  # zeros' own message
     return _filled(0, size, dtype, requires_grad)
 
 
@@ -166,7 +166,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise RuntimeError("step must be nonzero")
+        raise error("arange_zero_step")
     if dtype is None:
         dtype = _infer_dtype([start, end, step])
     dtype = _dtype.to_dtype(dtype)

@@ -11,6 +11,8 @@ import numbers
 
 import numpy as np
 
+from .errors import error
+
 
 class dtype:
     """A tensor element type; prints as PyTorch prints it (``torch.float32``)."""
@@ -59,10 +61,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return float32
     if np_dtype.kind in "iu":
         return int64
-    raise TypeError(
-        f"can't convert np.ndarray of type numpy.{np_dtype.name}. The only supported types are: "
-        "float64, float32, int64, int32, and bool."
-    )
+    raise error("numpy_dtype", np_name=np_dtype.name)
 
 
 def of_array(array) -> dtype:
@@ -85,7 +84,7 @@ def to_dtype(d) -> dtype:
     try:
         return from_numpy_dtype(d)
     except TypeError:
-        raise TypeError(f"expected a gradlab dtype such as torch.float32, got {d!r}") from None
+        raise error("not_a_dtype", value=repr(d)) from None
 
 
 def promote_types(a: dtype, b: dtype) -> dtype:
@@ -105,7 +104,7 @@ def scalar_dtype(x) -> dtype:
         return int64
     if isinstance(x, numbers.Real):
         return default_float
-    raise TypeError(f"unsupported operand type: {type(x).__name__}")
+    raise error("unsupported_operand", type=type(x).__name__)
 
 
 def result_type(*operands) -> dtype:

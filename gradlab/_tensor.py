@@ -110,7 +110,7 @@ class Tensor:
         return t
 
     def __init__(self, *args, **kwargs):
-        raise TypeError("create tensors with gradlab.tensor(data), gradlab.zeros(shape), ...")
+        raise error("tensor_constructor")
 
     # -- autograd attributes -----------------------------------------------------------------------
     @property
@@ -121,7 +121,7 @@ class Tensor:
     def requires_grad(self, value):
         if self.grad_fn is not None:
             if value:  # PyTorch refuses even True here (requires_grad_(True) is allowed)
-                raise RuntimeError("you can only change requires_grad flags of leaf variables.")
+                raise error("nonleaf_requires_grad_true", self)
             raise error("nonleaf_requires_grad", self)
         if value and not self.dtype.is_floating_point:
             raise error("int_requires_grad_setter", self)
@@ -131,7 +131,7 @@ class Tensor:
         if requires_grad and self.grad_fn is None and not self.dtype.is_floating_point:
             raise error("int_requires_grad_", self)
         if requires_grad and self._counter is None and not _state.inference:
-            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
+            raise error("inference_requires_grad", self)
         if requires_grad and self.grad_fn is not None:
             return self
         self.requires_grad = requires_grad
@@ -141,7 +141,7 @@ class Tensor:
     def _version(self) -> int:
         """How many times this tensor's data was changed in place (PyTorch's ``_version``)."""
         if self._counter is None:
-            raise RuntimeError("Inference tensors do not track version counter.")
+            raise error("inference_version", self)
         return self._counter[0]
 
     def is_inference(self) -> bool:
@@ -161,11 +161,11 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+                raise error("grad_assign_type", self, type=type(value).__name__)
             if value.shape != self.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise error("grad_assign_size", self, got=tuple(value.shape))
             if value.dtype is not self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise error("grad_assign_dtype", self, got=value.dtype.name)
         self._grad = value
 
     @property
@@ -205,7 +205,7 @@ class Tensor:
     def retain_grad(self):
         if self.grad_fn is None:
             if not self._requires_grad:
-                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+                raise error("retain_grad_no_grad", self)
             return
         if self._retains_grad:
             return
@@ -226,7 +226,7 @@ class Tensor:
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
         if not self._requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+            raise error("hook_no_grad", self)
         return self._edge().register_prehook(hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
@@ -271,7 +271,7 @@ class Tensor:
     def _dim(self, dim):
         ndim = max(self._data.ndim, 1)
         if not -ndim <= dim < ndim:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+            raise error("dim_out_of_range", self, low=-ndim, high=ndim - 1, dim=dim)
         return dim % ndim
 
     # -- conversions ------------------------------------------------------------------------------
@@ -293,7 +293,7 @@ class Tensor:
 
     def _scalar(self, kind):
         if self._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
+            raise error("scalar_many", self)
         return kind(self._data.item())
 
     def __float__(self):
@@ -304,22 +304,22 @@ class Tensor:
 
     def __index__(self):
         if self.dtype.is_floating_point or self._data.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+            raise error("index_not_int", self)
         return int(self._data.item())
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            raise error("bool_ambiguous", self)
         return bool(self._data.item())
 
     def __len__(self):
         if self._data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise error("len_0d", self)
         return self._data.shape[0]
 
     def __iter__(self):
         if self._data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
+            raise error("iter_0d", self)
         return (apply(ops.unbind, self, key=(i,)) for i in range(self._data.shape[0]))
 
     def __format__(self, spec):
@@ -334,17 +334,14 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __reduce_ex__(self, protocol):
-        raise TypeError("gradlab tensors are not pickled: use gradlab.save(obj, path) (a NumPy .npz file)")
+        raise error("tensor_pickle", self)
 
     def __deepcopy__(self, memo):
         """``copy.deepcopy``: a new leaf with copied data (and grad), as PyTorch does for leaves."""
         if id(self) in memo:
             return memo[id(self)]
         if self.grad_fn is not None:
-            raise RuntimeError(
-                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol "
-                "at the moment.  If you were attempting to deepcopy a module, this may be because of a "
-                "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+            raise error("deepcopy_nonleaf", self)
         new = Tensor._make(self._data.copy(), self._requires_grad)
         if self._grad is not None:
             new._grad = self._grad.__deepcopy__(memo)
@@ -433,25 +430,24 @@ class Tensor:
         if isinstance(exponent, Tensor):
             _check_broadcast(self, exponent)
             if self.dtype is _dtype.bool_ and exponent.dtype is _dtype.bool_:
-                raise NotImplementedError('"pow" not implemented for \'Bool\'')
+                raise error("pow_bool", self)
             return apply(ops.pow_tensor, self, exponent)
         if not isinstance(exponent, numbers.Number):
             return NotImplemented
         if not self.dtype.is_floating_point and isinstance(exponent, numbers.Integral) and exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+            raise error("int_negative_power", self, exponent=exponent)
         return apply(ops.pow_scalar, self, exponent=exponent)
 
     def __rpow__(self, base):
         if not isinstance(base, numbers.Number):
             return NotImplemented
         if isinstance(base, bool) and self.dtype is _dtype.bool_:
-            raise NotImplementedError('"pow" not implemented for \'Bool\'')
+            raise error("pow_bool", self)
         return apply(ops.rpow, self, base=base)
 
     def __neg__(self):
         if self.dtype is _dtype.bool_:
-            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
-                               "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+            raise error("neg_bool", self)
         return apply(ops.neg, self)
 
     def __pos__(self):
@@ -504,12 +500,12 @@ class Tensor:
 
     def abs(self):
         if self.dtype is _dtype.bool_:
-            raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+            raise error("abs_bool", self)
         return apply(ops.abs, self)
 
     def relu(self):
         if self.dtype is _dtype.bool_:
-            raise RuntimeError("Boolean inputs not supported for relu")
+            raise error("relu_bool", self)
         return apply(ops.relu, self)
 
     def sigmoid(self):
@@ -520,9 +516,9 @@ class Tensor:
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+            raise error("clamp_no_bounds", self)
         if isinstance(min, Tensor) or isinstance(max, Tensor):
-            raise TypeError("gradlab's clamp takes Python numbers for min and max")
+            raise error("clamp_tensor_bounds", self)
         target = result_type(self, *(b for b in (min, max) if b is not None))
         if target is not self.dtype:  # an integer tensor with float bounds: float, as in PyTorch
             return Tensor._make(self._data.astype(target.np)).clamp(min, max)
@@ -575,9 +571,7 @@ class Tensor:
             return self.maximum(dim) if which == "max" else self.minimum(dim)
         if dim is None:
             if self._data.size == 0:
-                raise RuntimeError(
-                    f"{which}(): Expected reduction dim to be specified for input.numel() == 0. "
-                    "Specify the reduction dim with the 'dim' argument.")
+                raise error("reduce_empty", self, op=which)
             return apply(ops.max_all if which == "max" else ops.min_all, self)
         d = self._nonempty(which, dim)
         find = np.argmax if which == "max" else np.argmin
@@ -600,11 +594,11 @@ class Tensor:
         """PyTorch's IndexError for an arg/max/min over an empty dim (or all of an empty tensor)."""
         if dim is None:
             if self._data.size == 0:
-                raise IndexError(f"{which}(): Expected reduction dim to be specified for input.numel() == 0.")
+                raise error("arg_reduce_empty", self, op=which)
             return None
         d = self._dim(dim)
         if self._data.ndim and self._data.shape[d] == 0:
-            raise IndexError(f"{which}(): Expected reduction dim {d} to have non-zero size.")
+            raise error("reduce_empty_dim", self, op=which, dim=d)
         return d
 
     def argmax(self, dim=None, keepdim=False):
@@ -633,23 +627,21 @@ class Tensor:
 
     def mv(self, vec):
         if self.ndim != 2 or vec.ndim != 1:
-            raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {self.ndim}, {vec.ndim}")
+            raise error("mv_dims", self, a=self.ndim, b=vec.ndim)
         _same_dtype(self, vec)
         if self.shape[1] != vec.shape[0]:
-            raise RuntimeError(f"size mismatch, got input ({self.shape[0]}), mat ({self.shape[0]}x{self.shape[1]}), vec ({vec.shape[0]})")
+            raise error("mv_size", self, m=self.shape[0], k=self.shape[1], n=vec.shape[0])
         return apply(ops.mv, self, vec)
 
     def dot(self, other):
         if self.ndim != 1 or other.ndim != 1:
-            raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors")
+            raise error("dot_dims", self, a=self.ndim, b=other.ndim)
         if self.dtype is _dtype.bool_ and other.dtype is _dtype.bool_:
-            raise NotImplementedError('"dot" not implemented for \'Bool\'')
+            raise error("dot_bool", self)
         if self.dtype is not other.dtype:
-            raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_dtype.LEGACY_NAMES[self.dtype]} and {_dtype.LEGACY_NAMES[other.dtype]}")
+            raise error("dot_dtype", self, a=_dtype.LEGACY_NAMES[self.dtype], b=_dtype.LEGACY_NAMES[other.dtype])
         if self.shape[0] != other.shape[0]:
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{self.shape[0]}] and src [{other.shape[0]}] "
-                f"to have the same number of elements, but got {self.shape[0]} and {other.shape[0]} elements respectively")
+            raise error("dot_size", self, a=self.shape[0], b=other.shape[0])
         return apply(ops.dot, self, other)
 
     def bmm(self, other):
@@ -661,20 +653,20 @@ class Tensor:
             shape = tuple(shape[0])
         shape = tuple(int(s) for s in shape)
         if shape.count(-1) > 1:
-            raise RuntimeError("only one dimension can be inferred")
+            raise error("one_inferred_dim", self)
         known = int(np.prod([s for s in shape if s != -1]))
         n = self._data.size
         if -1 in shape:
             if known == 0 or n % known:
-                raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+                raise error("shape_invalid", self, target=list(shape), numel=n)
             shape = tuple(n // known if s == -1 else s for s in shape)
         elif known != n:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {n}")
+            raise error("shape_invalid", self, target=list(shape), numel=n)
         return shape
 
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-            raise TypeError("view(dtype) is not supported by gradlab")
+            raise error("view_dtype", self)
         shape = self._shape_arg(shape)
         if not self._data.flags.c_contiguous and self._data.size > 1 and shape != self.shape:
             raise error("view_noncontiguous", self)
@@ -704,10 +696,8 @@ class Tensor:
             shape = tuple(shape[0])
         lead = len(shape) - self._data.ndim
         if lead < 0:
-            raise RuntimeError(
-                f"expand(torch.{_dtype.LEGACY_NAMES[self.dtype]}Tensor{{{list(self.shape)}}}, size={list(shape)}): "
-                f"the number of sizes provided ({len(shape)}) must be greater or equal to the number of "
-                f"dimensions in the tensor ({self._data.ndim})")
+            raise error("expand_fewer_sizes", self, legacy=_dtype.LEGACY_NAMES[self.dtype],
+                        sizes=list(self.shape), size=list(shape), nsizes=len(shape), ndim=self._data.ndim)
         shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
         if shape == self._data.shape:
             return self
@@ -722,7 +712,7 @@ class Tensor:
 
     def t(self):
         if self._data.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+            raise error("t_ndim", self, ndim=self._data.ndim)
         return apply(ops.t, self)
 
     @property
@@ -741,7 +731,7 @@ class Tensor:
     def unsqueeze(self, dim):
         ndim = self._data.ndim + 1
         if not -ndim <= dim < ndim:
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+            raise error("dim_out_of_range", self, low=-ndim, high=ndim - 1, dim=dim)
         return apply(ops.unsqueeze, self, dim=dim % ndim)
 
     def squeeze(self, dim=None):
@@ -783,15 +773,15 @@ class Tensor:
                 i, position = int(k), next(positions)
                 size = t._data.shape[dim]
                 if not -size <= i < size:
-                    raise IndexError(f"index {i} is out of bounds for dimension {position} with size {size}")
+                    raise error("index_out_of_bounds", self, index=i, dim=position, size=size, last=size - 1)
                 t = apply(ops.select, t, key=(slice(None),) * dim + (i,))
         return apply(ops.alias, t) if t is self else t  # every index was a no-op
 
     def _slice(self, k, dim):
         if self._data.ndim == 0:
-            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+            raise error("slice_0d", self)
         if k.step is not None and k.step <= 0:
-            raise ValueError("step must be greater than zero")
+            raise error("slice_step", self)
         return apply(ops.slice, self, key=(slice(None),) * dim + (k,))
 
     def _index(self, key):
@@ -801,7 +791,7 @@ class Tensor:
                 warnings.simplefilter("error")
                 np.empty(self._data.shape, dtype=bool)[key]
         except IndexError as e:
-            raise IndexError(str(e).replace("axis", "dimension")) from None
+            raise error("advanced_index", self, message=str(e).replace("axis", "dimension")) from None
         return apply(ops.index, self, key=key)
 
     def __setitem__(self, key, value):
@@ -814,8 +804,7 @@ class Tensor:
             if isinstance(value, Tensor):  # all of self is written: copy_, as in PyTorch
                 shape = _broadcast_shape(value._data.shape, self._data.shape, target=True)
                 if shape != self._data.shape:
-                    raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
-                                       f"broadcast shape {list(shape)}")
+                    raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
                 return self._inplace(ops.copy, value)
             return self._inplace(ops.fill_tensor, value=value)
         op = ops.index_put if _is_index_put(key) else ops.copy_slices
@@ -829,10 +818,7 @@ class Tensor:
         """Compute ``op`` out of place, write the result into this tensor's memory, and (when
         recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
         if self._counter is None and not _state.inference:
-            raise RuntimeError(
-                "Inplace update to inference tensor outside InferenceMode is not allowed.You can make "
-                "a clone to get a normal tensor before doing inplace update.See "
-                "https://github.com/pytorch/rfcs/pull/17 for more details.")
+            raise error("inference_inplace", self)
         recording = _state.enabled and (self._requires_grad or any(
             isinstance(o, Tensor) and o._requires_grad for o in others))
         if recording and self.grad_fn is None and self._requires_grad:
@@ -850,12 +836,10 @@ class Tensor:
             before._accumulator = self._accumulator
         result = apply(op, before, *others, **params)
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
-            raise RuntimeError(
-                f"result type {_dtype.LEGACY_NAMES[result.dtype]} can't be cast to the desired output "
-                f"type {_dtype.LEGACY_NAMES[self.dtype]}")
+            raise error("inplace_cast", self, result=_dtype.LEGACY_NAMES[result.dtype],
+                        target=_dtype.LEGACY_NAMES[self.dtype])
         if result._data.shape != self._data.shape:
-            raise RuntimeError(
-                f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(result.shape)}")
+            raise error("inplace_shape", self, out=list(self.shape), broadcast=list(result.shape))
         self._data[...] = result._data
         if self._counter is not None:
             self._counter[0] += 1
@@ -1005,11 +989,9 @@ def _check_sub(a, b):
     """PyTorch refuses ``-`` when either side is a bool (a bool tensor or a Python bool)."""
     bools = [x.dtype is _dtype.bool_ if isinstance(x, Tensor) else isinstance(x, bool) for x in (a, b)]
     if all(bools):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
+        raise error("sub_bool_both")
     if any(bools):
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If "
-                           "you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        raise error("sub_bool_one")
 
 
 def _is_advanced(k):
@@ -1027,7 +1009,7 @@ def _is_index_put(key):
 def _expand_ellipsis(key, ndim):
     used = sum(1 for k in key if k is not None and k is not Ellipsis)
     if used > ndim:
-        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+        raise error("too_many_indices", ndim=ndim, used=used)
     out = []
     for k in key:
         if k is Ellipsis:
@@ -1048,9 +1030,7 @@ def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
         y = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
         if x != y and x != 1 and y != 1:
             if target:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({y}) must match the existing size ({x}) at "
-                    f"non-singleton dimension {i}.  Target sizes: {list(b)}.  Tensor sizes: {list(a)}")
+                raise error("expand_size", new=y, existing=x, dim=i, target=list(b), sizes=list(a))
             raise error("broadcast", a=x, b=y, dim=i, shape_a=tuple(a), shape_b=tuple(b))
         out.append(max(x, y) if x and y else 0)
     return tuple(reversed(out))
@@ -1063,16 +1043,16 @@ def _check_broadcast(a, b):
 
 def _same_dtype(a, b, what="m1 and m2"):
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected {what} to have the same dtype, but got: "
-                           f"{a.dtype.name.replace('float32', 'float').replace('float64', 'double')} != "
-                           f"{b.dtype.name.replace('float32', 'float').replace('float64', 'double')}")
+        raise error("same_dtype", what=what,
+                    a=a.dtype.name.replace('float32', 'float').replace('float64', 'double'),
+                    b=b.dtype.name.replace('float32', 'float').replace('float64', 'double'))
 
 
 def _check_matrices(a, b, name):
     if a.ndim != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise error("mm_not_matrix", a, which="self")
     if b.ndim != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise error("mm_not_matrix", b, which="mat2")
     _same_dtype(a, b)  # PyTorch's mm says "expected m1 and m2 to have the same dtype"
     if a.shape[1] != b.shape[0]:
         raise error("mm_shapes", m=a.shape[0], k1=a.shape[1], k2=b.shape[0], n=b.shape[1])
@@ -1081,7 +1061,7 @@ def _check_matrices(a, b, name):
 def matmul(a, b):
     """``torch.matmul``: picks dot, mv, mm or bmm, and records what PyTorch records."""
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+        raise error("matmul_0d", a=a.ndim, b=b.ndim)
     if a.ndim == 1 and b.ndim == 1:
         return a.dot(b)
     if a.ndim == 2 and b.ndim == 1:
@@ -1095,30 +1075,28 @@ def matmul(a, b):
     # Batched: fold the batch axes of a into rows when b is a matrix, as PyTorch does.
     if b.ndim <= 2:
         if a.shape[-1] != b.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({int(np.prod(a.shape[:-1]))}x{a.shape[-1]} and "
-                f"{b.shape[0]}x{b.shape[-1] if b.ndim == 2 else 1})")
+            raise error("mm_shapes", m=int(np.prod(a.shape[:-1])), k1=a.shape[-1], k2=b.shape[0],
+                        n=b.shape[-1] if b.ndim == 2 else 1)
         rows = a.reshape(-1, a.shape[-1])
         rows = rows.mm(b) if b.ndim == 2 else rows.mv(b)
         return apply(ops.unsafe_view, rows, shape=(*a.shape[:-1], *b.shape[1:]))
     if a.ndim == 3 and b.ndim == 3:
         batch = _broadcast_shape(a.shape[:1], b.shape[:1])[0]  # batch axes broadcast, as in PyTorch
         if a.shape[2] != b.shape[1]:
-            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                               f"[{batch}, {a.shape[2]}] but got: [{batch}, {b.shape[1]}].")
+            raise error("bmm_sizes", batch=batch, k=a.shape[2], got=b.shape[1])
         _same_dtype(a, b, "batch1 and batch2")
         a, b = a.expand(batch, *a.shape[1:]), b.expand(batch, *b.shape[1:])
         return apply(ops.unsafe_view, a.bmm(b), shape=(a.shape[0], a.shape[1], b.shape[2]))
-    raise NotImplementedError("gradlab's matmul supports up to 3-D batches of equal size")
+    raise error("matmul_batches")
 
 
 def _tensor_list(tensors, name):
     tensors = list(tensors)
     if not tensors:
-        raise ValueError(f"torch.{name}(): expected a non-empty list of Tensors")
+        raise error("empty_tensor_list", fn=name)
     for t in tensors:
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, but got {type(t).__name__}")
+            raise error("tensor_list_item", index=tensors.index(t), type=type(t).__name__)
     return tensors
 
 
@@ -1129,11 +1107,10 @@ def cat(tensors, dim=0):
     d = first._dim(dim)
     for i, t in enumerate(tensors[1:], start=1):
         if t.ndim != first.ndim:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {t.ndim}")
+            raise error("cat_ndim", a=first.ndim, b=t.ndim)
         for axis, (a, b) in enumerate(zip(first.shape, t.shape)):
             if axis != d and a != b:
-                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
-                                   f"{a} but got size {b} for tensor number {i} in the list.")
+                raise error("cat_sizes", dim=d, a=a, b=b, index=i, axis=axis)
     return apply(ops.cat, *tensors, dim=d)
 
 
@@ -1142,19 +1119,18 @@ def stack(tensors, dim=0):
     tensors = _tensor_list(tensors, "stack")
     for i, t in enumerate(tensors[1:], start=1):
         if t.shape != tensors[0].shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
-                               f"at entry 0 and {list(t.shape)} at entry {i}")
+            raise error("stack_sizes", first=list(tensors[0].shape), other=list(t.shape), index=i)
     ndim = tensors[0].ndim + 1
     if not -ndim <= dim < ndim:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {dim})")
+        raise error("dim_out_of_range", tensors[0], low=-ndim, high=ndim - 1, dim=dim)
     return apply(ops.stack, *tensors, dim=dim % ndim)
 
 
 def where(condition, input, other):
     """``torch.where(condition, input, other)``: elementwise choice (``WhereBackward0``)."""
     if not isinstance(condition, Tensor) or condition.dtype is not _dtype.bool_:
-        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{_dtype.LEGACY_NAMES[condition.dtype] if isinstance(condition, Tensor) else type(condition).__name__}")
+        raise error("where_condition", legacy=_dtype.LEGACY_NAMES[condition.dtype]
+                    if isinstance(condition, Tensor) else type(condition).__name__)
     shapes = [x._data.shape for x in (condition, input, other) if isinstance(x, Tensor)]
     shape = functools.reduce(_broadcast_shape, shapes)
     return apply(ops.where, input, other, condition=np.broadcast_to(condition._data, shape))

@@ -10,8 +10,152 @@ from __future__ import annotations
 import os
 import sys
 
+class LoadError(RuntimeError):
+    """The file is not a gradlab save file, or it has been damaged or tampered with."""
+
+
+class GradcheckError(RuntimeError):
+    """Raised by :func:`gradlab.autograd.gradcheck` when analytical and numerical gradients disagree."""
+
+
+# Defined here so the table can name them; they live (and are imported from) where PyTorch has them.
+LoadError.__module__ = "gradlab.serialization"
+GradcheckError.__module__ = "gradlab.autograd.gradcheck"
+
 # key: (exception type, PyTorch's message, gradlab's note). Both are str.format templates.
+# Sections start with a "# == Title: one-line intro" comment; docs/errors.md is grouped by them.
+# Where no PyTorch counterpart exists (a gradlab limit, gradlab's save format), the message is
+# gradlab's own and the note says so.
 ERRORS = {
+    # == Creating and converting tensors: torch.tensor, zeros, arange, randn, and turning a tensor back into Python values.
+    "tensor_constructor": (
+        TypeError,
+        "create tensors with gradlab.tensor(data), gradlab.zeros(shape), ...",
+        "gradlab's own message: it has no torch.Tensor(...) constructor (PyTorch's legacy one). "
+        "Use torch.tensor([1.0, 2.0]) for values, or torch.zeros(2, 3) / torch.empty(2, 3) for a shape."),
+    "infer_dtype": (
+        TypeError,
+        "Could not infer dtype of {type}",
+        "torch.tensor() takes numbers, bools, tensors and (nested) lists or tuples of them; one "
+        "element is a {type}. Convert it to a number first (float(x), int(x))."),
+    "ragged_list": (
+        ValueError,
+        "expected sequence of length {length} at dim {dim} (got {got})",
+        "A tensor is a rectangular grid: every list at dimension {dim} must have {length} elements, "
+        "and one has {got}. Make the rows the same length (pad the short ones)."),
+    "tensor_list_many": (
+        ValueError,
+        "only one element tensors can be converted to Python scalars",
+        "torch.tensor() turns each tensor in the list into a number, so each must have exactly one "
+        "element. To join tensors use torch.stack(list) (new dimension) or torch.cat(list)."),
+    "from_numpy_type": (
+        TypeError,
+        "expected np.ndarray (got {type})",
+        "torch.from_numpy() wraps an existing NumPy array (sharing its memory). For a list or a "
+        "number use torch.tensor(...)."),
+    "size_not_int": (
+        TypeError,
+        "expected a sequence of integers for the size, got {type}",
+        "Sizes are whole numbers: torch.zeros(2, 3) or torch.zeros((2, 3)). One size is a {type}; "
+        "if it was computed (n / 2), use int(...) or // instead."),
+    "negative_dimension": (
+        RuntimeError,
+        "Trying to create tensor with negative dimension {size}: {sizes}",
+        "Every size must be 0 or more, and {sizes} contains {size}. Check the arithmetic that "
+        "produced the shape."),
+    "zeros_negative": (
+        RuntimeError,
+        "zeros: Dimension size must be non-negative.",
+        "Every size must be 0 or more. Check the arithmetic that produced the shape."),
+    "arange_zero_step": (
+        RuntimeError,
+        "step must be nonzero",
+        "arange(start, end, step) counts from start in steps of step; a step of 0 never reaches "
+        "end. Use a positive step to count up or a negative one to count down."),
+    "normal_int": (
+        RuntimeError,
+        "\"normal_kernel_cpu\" not implemented for '{legacy}'",
+        "Normally distributed values are real numbers, and {dtype} holds integers. Use a float "
+        "dtype (torch.float32), or torch.randint for random integers."),
+    "numpy_requires_grad": (
+        RuntimeError,
+        "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.",
+        "A NumPy array can't carry the graph. Use `{plain}.detach().numpy()` to get the values."),
+    "item_many": (
+        RuntimeError,
+        "a Tensor with {numel} elements cannot be converted to Scalar",
+        "{name} has shape {shape}; item() needs exactly one element. Reduce it first "
+        "(`{plain}.sum()`, `{plain}.mean()`) or pick one element (`{plain}[0]`)."),
+    "scalar_many": (
+        ValueError,
+        "only one element tensors can be converted to Python scalars",
+        "float() and int() need exactly one element, and {name} has shape {shape}. Reduce it first "
+        "(`{plain}.sum()`, `{plain}.mean()`) or pick one element (`{plain}[0]`)."),
+    "index_not_int": (
+        TypeError,
+        "only integer tensors of a single element can be converted to an index",
+        "Python needs a whole number here (a list index, range(), ...), but {name} has shape "
+        "{shape} and dtype {dtype}. Use `int({plain}.item())`, or a one-element integer tensor."),
+    "bool_ambiguous": (
+        RuntimeError,
+        "Boolean value of Tensor with more than one value is ambiguous",
+        "`if`, `while`, `and`, `or` and `not` need one True/False, and {name} has shape {shape}. "
+        "Say which you mean: `{plain}.any()` or `{plain}.all()`; for elementwise logic use `&`, `|`, `~`."),
+    "len_0d": (
+        TypeError,
+        "len() of a 0-d tensor",
+        "{name} is 0-d (one number, shape ()), so it has no length. Use `{plain}.numel()` to count "
+        "elements or `{plain}.item()` for its value."),
+    "iter_0d": (
+        TypeError,
+        "iteration over a 0-d tensor",
+        "{name} is 0-d (one number, shape ()), so there is nothing to loop over. Use "
+        "`{plain}.item()` for its value, or make it 1-d with `{plain}.reshape(1)`."),
+
+    # == Autograd: requires_grad, backward(), autograd.grad, .grad, hooks and the graph's nodes.
+    "int_requires_grad": (
+        RuntimeError,
+        "Only Tensors of floating point and complex dtype can require gradients",
+        "Gradients need real numbers, and this tensor holds {dtype}s. Write the values as floats "
+        "(`[1.0, 2.0]`) or pass dtype=torch.float32."),
+    "int_requires_grad_setter": (
+        RuntimeError,
+        "only Tensors of floating point and complex dtype can require gradients",
+        "{name} holds {dtype}s; gradients need floats. Convert it first: `{plain} = {plain}.float()`."),
+    "int_requires_grad_": (
+        RuntimeError,
+        "only Tensors of floating point dtype can require gradients",
+        "{name} holds {dtype}s; gradients need floats. Convert it first: `{plain} = {plain}.float()`."),
+    "nonleaf_requires_grad": (
+        RuntimeError,
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+        "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        "{name} was computed from other tensors (its grad_fn is {node}), so whether it requires "
+        "grad follows from them. To stop gradients here, use `{plain}.detach()`."),
+    "nonleaf_requires_grad_true": (
+        RuntimeError,
+        "you can only change requires_grad flags of leaf variables.",
+        "{name} was computed from other tensors (its grad_fn is {node}), so it already requires "
+        "grad. To keep its .grad after backward(), call `{plain}.retain_grad()` instead."),
+    "inference_requires_grad": (
+        RuntimeError,
+        "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.",
+        "{name} was created under torch.inference_mode(), which never records gradients. Make a "
+        "normal copy outside that block: `{plain} = {plain}.clone().requires_grad_()`."),
+    "inference_version": (
+        RuntimeError,
+        "Inference tensors do not track version counter.",
+        "{name} was created under torch.inference_mode(), which skips the bookkeeping _version "
+        "reads. Use `{plain}.clone()` (made outside inference mode) for a normal tensor."),
+    "inference_saved": (
+        RuntimeError,
+        "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+        "inference mode in computation tracked by autograd. To work around this, you can make a "
+        "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+        "`torch.inference_mode()`.",
+        "A tensor of shape {shape} made under torch.inference_mode() is used in a computation "
+        "that records a graph, which needs it for backward. Create it under torch.no_grad() instead, "
+        "or use `{plain}.clone()` outside inference mode."),
     "scalar_outputs": (
         RuntimeError,
         "grad can be implicitly created only for scalar outputs",
@@ -24,6 +168,20 @@ ERRORS = {
         "{name} is not connected to any tensor with requires_grad=True (was it computed under "
         "no_grad(), from a detach()ed tensor, or from leaves created without requires_grad=True?). "
         "Create the leaves you want gradients for with requires_grad=True."),
+    "grad_outputs_count": (
+        RuntimeError,
+        "got {ngrads} tensors and {noutputs} gradients",
+        "Pass one gradient per output: {noutputs} output(s) but {ngrads} gradient(s)."),
+    "gradient_type": (
+        TypeError,
+        "gradient must be a Tensor or None, not {type}",
+        "gradient= takes a tensor with the output's shape (e.g. torch.ones_like(out)), or None "
+        "when the output is a scalar."),
+    "grad_shape": (
+        RuntimeError,
+        "Mismatch in shape: grad_output[{index}] has a shape of {got} and output[{index}] has a "
+        "shape of {expected}.",
+        "gradient= must have exactly the shape of {name}, {expected_tuple}; you passed {got_tuple}."),
     "freed_graph": (
         RuntimeError,
         "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -34,6 +192,170 @@ ERRORS = {
         "{node} needs values saved during the forward pass, and the first backward() freed them. "
         "In a training loop, recompute the forward pass each iteration; to go backward twice "
         "through one graph, pass retain_graph=True to the first backward()."),
+    "input_no_grad": (
+        RuntimeError,
+        "One of the differentiated Tensors does not require grad",
+        "autograd.grad can only differentiate with respect to tensors with requires_grad=True."),
+    "unused_input": (
+        RuntimeError,
+        "The differentiated Tensor at index {index} appears to not have been used in the graph. "
+        "Set allow_unused=True if this is the desired behavior.",
+        "inputs[{index}] does not influence the outputs, so its gradient would be None. Pass "
+        "allow_unused=True to get None, or materialize_grads=True to get zeros."),
+    "grad_assign_type": (
+        TypeError,
+        "assigned grad expected to be a Tensor or None but got grad of type {type}",
+        ".grad holds a tensor with {name}'s shape {shape} and dtype {dtype}, or None. Use e.g. "
+        "`torch.zeros_like({plain})`."),
+    "grad_assign_size": (
+        RuntimeError,
+        "assigned grad has data of a different size",
+        ".grad must have {name}'s shape {shape}; the assigned tensor has shape {got}."),
+    "grad_assign_dtype": (
+        RuntimeError,
+        "assigned grad has data of a different type",
+        ".grad must have {name}'s dtype {dtype}; the assigned tensor is {got}. Convert it with "
+        "`.to({plain}.dtype)`."),
+    "retain_grad_no_grad": (
+        RuntimeError,
+        "can't retain_grad on Tensor that has requires_grad=False",
+        "{name} doesn't require grad, so backward() never computes a gradient for it. Create it "
+        "with requires_grad=True (or call `{plain}.requires_grad_()`) first."),
+    "hook_no_grad": (
+        RuntimeError,
+        "cannot register a hook on a tensor that doesn't require gradient",
+        "{name} doesn't require grad, so no gradient will ever reach a hook on it. Create it with "
+        "requires_grad=True (or call `{plain}.requires_grad_()`) first."),
+    "deepcopy_nonleaf": (
+        RuntimeError,
+        "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol "
+        "at the moment.  If you were attempting to deepcopy a module, this may be because of a "
+        "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001",
+        "{name} was computed (its grad_fn is {node}), and a copy can't share its graph. Copy the "
+        "values instead: `{plain}.detach().clone()`."),
+    "set_grad_enabled_type": (
+        TypeError,
+        "set_grad_enabled(): argument 'mode' must be bool, not {type}",
+        "Pass True or False: `with torch.set_grad_enabled(False):`. (torch.no_grad() takes no "
+        "argument: `with torch.no_grad():`.)"),
+    "node_no_attribute": (
+        AttributeError,
+        "'{cls}' object has no attribute '{attr}'",
+        "A grad_fn node has .name(), .next_functions, hooks, and the values and parameters its "
+        "backward rule uses (`.a`, `.b`, `.out`, `.dim`, ...); {cls} has no '{attr}'."),
+    "gradcheck_mismatch": (
+        GradcheckError,
+        "Jacobian mismatch for output {output:d} with respect to input {input:d},\n"
+        "numerical:{numerical}\nanalytical:{analytical}\n",
+        "The gradients backward() computes (analytical) disagree with finite differences "
+        "(numerical). The next note names the node whose rule is off; use float64 inputs, since "
+        "float32 is too coarse for finite differences."),
+
+    # == Shapes and broadcasting: view/reshape/expand, dims, cat/stack, and combining shapes.
+    "broadcast": (
+        RuntimeError,
+        "The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton "
+        "dimension {dim}",
+        "Shapes {shape_a} and {shape_b} can't be broadcast: compared from the right, each pair of "
+        "sizes must be equal or contain a 1."),
+    "expand_size": (
+        RuntimeError,
+        "The expanded size of the tensor ({new}) must match the existing size ({existing}) at "
+        "non-singleton dimension {dim}.  Target sizes: {target}.  Tensor sizes: {sizes}",
+        "Only sizes of 1 can be stretched: shape {sizes} can't become {target}, because dimension "
+        "{dim} has size {existing}, not 1."),
+    "dim_out_of_range": (
+        IndexError,
+        "Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})",
+        "{name} has shape {shape}; dim must be from {low} to {high} here (negative dims count "
+        "from the end; unsqueeze and stack allow one more, for the new dimension)."),
+    "one_inferred_dim": (
+        RuntimeError,
+        "only one dimension can be inferred",
+        "-1 in a shape means 'whatever size makes the count right', so it can appear only once. "
+        "Give the other sizes explicitly."),
+    "shape_invalid": (
+        RuntimeError,
+        "shape '{target}' is invalid for input of size {numel}",
+        "{name} has {numel} elements (shape {shape}), and a new shape must keep that count: the "
+        "sizes in {target} multiply to something else."),
+    "view_noncontiguous": (
+        RuntimeError,
+        "view size is not compatible with input tensor's size and stride (at least one dimension "
+        "spans across two contiguous subspaces). Use .reshape(...) instead.",
+        "{name} is a transposed (non-contiguous) view, so its elements are not in row order in "
+        "memory and view() can't regroup them. reshape() copies when it has to."),
+    "view_dtype": (
+        TypeError,
+        "view(dtype) is not supported by gradlab",
+        "gradlab's own message: reinterpreting the bytes as another dtype is not supported. To "
+        "convert the values, use `{plain}.to(dtype)`."),
+    "expand_fewer_sizes": (
+        RuntimeError,
+        "expand(torch.{legacy}Tensor{{{sizes}}}, size={size}): the number of sizes provided "
+        "({nsizes}) must be greater or equal to the number of dimensions in the tensor ({ndim})",
+        "expand() can add leading dimensions but not remove them: {name} has shape {shape}, so "
+        "give at least {ndim} sizes (-1 keeps a size)."),
+    "t_ndim": (
+        RuntimeError,
+        "t() expects a tensor with <= 2 dimensions, but self is {ndim}D",
+        "t() transposes a matrix, and {name} has shape {shape}. Say which dims to swap: "
+        "`{plain}.transpose(-2, -1)` (or `{plain}.mT`)."),
+    "empty_tensor_list": (
+        ValueError,
+        "torch.{fn}(): expected a non-empty list of Tensors",
+        "Pass a list with at least one tensor: torch.{fn}([a, b])."),
+    "tensor_list_item": (
+        TypeError,
+        "expected Tensor as element {index} in argument 0, but got {type}",
+        "Every element of the list must be a tensor, and element {index} is a {type}. Convert it "
+        "with torch.tensor(...)."),
+    "cat_ndim": (
+        RuntimeError,
+        "Tensors must have same number of dimensions: got {a} and {b}",
+        "torch.cat joins along an existing dimension, so all tensors need the same number of "
+        "dimensions. Add one with unsqueeze(), or use torch.stack to join along a new one."),
+    "cat_sizes": (
+        RuntimeError,
+        "Sizes of tensors must match except in dimension {dim}. Expected size {a} but got size {b} "
+        "for tensor number {index} in the list.",
+        "Only the sizes along dim={dim} may differ. Tensor 0 has size {a} in dimension {axis} and "
+        "tensor {index} has {b}: did you mean another dim (or to transpose one)?"),
+    "stack_sizes": (
+        RuntimeError,
+        "stack expects each tensor to be equal size, but got {first} at entry 0 and {other} at "
+        "entry {index}",
+        "torch.stack puts tensors side by side along a new dimension, so all must have the same "
+        "shape. To join along an existing dimension, use torch.cat."),
+
+    # == Indexing: x[i], slices, masks and index tensors.
+    "index_out_of_bounds": (
+        IndexError,
+        "index {index} is out of bounds for dimension {dim} with size {size}",
+        "{name} has shape {shape}: dimension {dim} has {size} elements, so valid indices are 0 to "
+        "{last} (or -{size} to -1). Indices start at 0."),
+    "advanced_index": (
+        IndexError,
+        "{message}",
+        "Indexing with a tensor or list: each index must be within the size of its dimension, and a "
+        "boolean mask must have the shape of the dimensions it selects. {name} has shape {shape}."),
+    "too_many_indices": (
+        IndexError,
+        "too many indices for tensor of dimension {ndim}",
+        "The tensor has {ndim} dimension(s), and the index names {used}. Use one index per "
+        "dimension at most (`...` fills the rest)."),
+    "slice_0d": (
+        IndexError,
+        "slice() cannot be applied to a 0-dim tensor.",
+        "{name} is 0-d (one number, shape ()), so there is nothing to slice. Use `{plain}.item()` "
+        "for its value."),
+    "slice_step": (
+        ValueError,
+        "step must be greater than zero",
+        "PyTorch slices don't take negative steps (x[::-1] works for lists and NumPy, not here). "
+        "To reverse, index with a reversed range: `{plain}[torch.arange(n - 1, -1, -1)]`."),
+
+    # == In-place operations: +=, add_, x[i] = ..., and what autograd needs them not to touch.
     "leaf_inplace": (
         RuntimeError,
         "a leaf Variable that requires grad is being used in an in-place operation.",
@@ -54,71 +376,557 @@ ERRORS = {
         "{node} saved a tensor of shape {shape} for backward, and it was changed in place "
         "afterwards ({changes} in-place change(s): +=, add_, x[i] = ..., ...). Use out-of-place "
         "ops (`y = y + 1`) or change a .clone() instead."),
-    "grad_shape": (
+    "inference_inplace": (
         RuntimeError,
-        "Mismatch in shape: grad_output[{index}] has a shape of {got} and output[{index}] has a "
-        "shape of {expected}.",
-        "gradient= must have exactly the shape of {name}, {expected_tuple}; you passed {got_tuple}."),
-    "int_requires_grad": (
+        "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+        "clone to get a normal tensor before doing inplace update.See "
+        "https://github.com/pytorch/rfcs/pull/17 for more details.",
+        "{name} was created under torch.inference_mode(); outside that block it is read-only. "
+        "Update a copy: `{plain} = {plain}.clone()`."),
+    "inplace_cast": (
         RuntimeError,
-        "Only Tensors of floating point and complex dtype can require gradients",
-        "Gradients need real numbers, and this tensor holds {dtype}s. Write the values as floats "
-        "(`[1.0, 2.0]`) or pass dtype=torch.float32."),
-    "int_requires_grad_setter": (
+        "result type {result} can't be cast to the desired output type {target}",
+        "An in-place op keeps {name}'s dtype ({dtype}), and the result would be {result}, which "
+        "doesn't fit (e.g. `ints += 0.5`). Write `{plain} = {plain} + ...` for a new tensor, or "
+        "convert first: `{plain} = {plain}.float()`."),
+    "inplace_shape": (
         RuntimeError,
-        "only Tensors of floating point and complex dtype can require gradients",
-        "{name} holds {dtype}s; gradients need floats. Convert it first: `{plain} = {plain}.float()`."),
-    "int_requires_grad_": (
+        "output with shape {out} doesn't match the broadcast shape {broadcast}",
+        "An in-place op writes into {name}, so the result must keep its shape {shape}; with the "
+        "other operand it would be {broadcast}. Use the out-of-place form: `{plain} = {plain} + other`."),
+    "overlapping_write": (
         RuntimeError,
-        "only Tensors of floating point dtype can require gradients",
-        "{name} holds {dtype}s; gradients need floats. Convert it first: `{plain} = {plain}.float()`."),
-    "nonleaf_requires_grad": (
+        "unsupported operation: more than one element of the written-to tensor refers to a "
+        "single memory location. Please clone() the tensor before performing the operation.",
+        "The tensor being written is a view (from expand(), for example) in which several elements "
+        "share one memory location, so writing one would change the others. Write into a "
+        "`.clone()` instead."),
+
+    # == Dtypes: float vs int vs bool, NumPy dtypes, and ops a dtype doesn't support.
+    "numpy_dtype": (
+        TypeError,
+        "can't convert np.ndarray of type numpy.{np_name}. The only supported types are: "
+        "float64, float32, int64, int32, and bool.",
+        "gradlab supports float32, float64, int32, int64 and bool (PyTorch lists more types). "
+        "Convert the array first, e.g. `array.astype(np.float32)`."),
+    "not_a_dtype": (
+        TypeError,
+        "expected a gradlab dtype such as torch.float32, got {value}",
+        "gradlab's own message. Pass one of torch.float32, torch.float64, torch.int32, torch.int64, "
+        "torch.bool (or a NumPy dtype of those)."),
+    "unsupported_operand": (
+        TypeError,
+        "unsupported operand type: {type}",
+        "gradlab's own message. Tensors combine with tensors, Python numbers and bools; this "
+        "operand is a {type}. Convert it with torch.tensor(...)."),
+    "where_condition": (
         RuntimeError,
-        "you can only change requires_grad flags of leaf variables. If you want to use a computed "
-        "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
-        "{name} was computed from other tensors (its grad_fn is {node}), so whether it requires "
-        "grad follows from them. To stop gradients here, use `{plain}.detach()`."),
-    "numpy_requires_grad": (
+        "where expected condition to be a boolean tensor, but got a tensor with dtype {legacy}",
+        "torch.where(cond, a, b) takes a from where cond is True and b elsewhere, so cond must be "
+        "a bool tensor, such as `x > 0`. Convert with `cond.bool()` or compare: `cond != 0`."),
+    "pow_bool": (
+        NotImplementedError,
+        "\"pow\" not implemented for 'Bool'",
+        "Powers aren't defined for bool tensors. Convert first: `{plain}.int()` or `{plain}.float()`."),
+    "int_negative_power": (
         RuntimeError,
-        "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.",
-        "A NumPy array can't carry the graph. Use `{plain}.detach().numpy()` to get the values."),
-    "item_many": (
+        "Integers to negative integer powers are not allowed.",
+        "{name} holds integers ({dtype}), and x ** {exponent} is a fraction. Use floats: "
+        "`{plain}.float() ** {exponent}`."),
+    "neg_bool": (
         RuntimeError,
-        "a Tensor with {numel} elements cannot be converted to Scalar",
-        "{name} has shape {shape}; item() needs exactly one element. Reduce it first "
-        "(`{plain}.sum()`, `{plain}.mean()`) or pick one element (`{plain}[0]`)."),
-    "broadcast": (
+        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+        "invert a mask, use the `~` or `logical_not()` operator instead.",
+        "{name} is a bool tensor. To flip True/False write `~{plain}`; to negate numbers convert "
+        "first: `-{plain}.int()`."),
+    "sub_bool_both": (
         RuntimeError,
-        "The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton "
-        "dimension {dim}",
-        "Shapes {shape_a} and {shape_b} can't be broadcast: compared from the right, each pair of "
-        "sizes must be equal or contain a 1."),
+        "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+        "`logical_xor()` operator instead.",
+        "Both operands are bool tensors. For 'one or the other but not both' use `a ^ b`; to "
+        "subtract counts convert first: `a.int() - b.int()`."),
+    "sub_bool_one": (
+        RuntimeError,
+        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+        "invert a mask, use the `~` or `logical_not()` operator instead.",
+        "One operand is a bool (tensor or Python bool). To invert a mask use `~mask`; to do "
+        "arithmetic convert it first: `mask.int()` or `mask.float()`."),
+    "abs_bool": (
+        NotImplementedError,
+        "\"abs_cpu\" not implemented for 'Bool'",
+        "abs() of a bool tensor means nothing. If you need numbers, convert first: `{plain}.int()`."),
+    "relu_bool": (
+        RuntimeError,
+        "Boolean inputs not supported for relu",
+        "relu() works on numbers and {name} is a bool tensor. Convert first: `{plain}.float()`."),
+    "clamp_no_bounds": (
+        RuntimeError,
+        "torch.clamp: At least one of 'min' or 'max' must not be None",
+        "clamp() limits values to [min, max]; give at least one: `{plain}.clamp(min=0)`."),
+    "clamp_tensor_bounds": (
+        TypeError,
+        "gradlab's clamp takes Python numbers for min and max",
+        "gradlab's own message: PyTorch also accepts tensors for min/max, gradlab doesn't. Pass "
+        "numbers (`bound.item()` for a one-element tensor), or use torch.where(x < lo, lo, x)."),
+
+    # == Matrix products: @, matmul, mm, mv, dot, bmm.
     "mm_shapes": (
         RuntimeError,
         "mat1 and mat2 shapes cannot be multiplied ({m}x{k1} and {k2}x{n})",
         "For A @ B the inner sizes must agree: A has {k1} columns but B has {k2} rows. Did you "
         "mean to transpose one of them (`.T`)?"),
-    "view_noncontiguous": (
+    "matmul_0d": (
         RuntimeError,
-        "view size is not compatible with input tensor's size and stride (at least one dimension "
-        "spans across two contiguous subspaces). Use .reshape(...) instead.",
-        "{name} is a transposed (non-contiguous) view, so its elements are not in row order in "
-        "memory and view() can't regroup them. reshape() copies when it has to."),
+        "both arguments to matmul need to be at least 1D, but they are {a}D and {b}D",
+        "A 0-d tensor is a single number: multiply by it with `*`, not `@`."),
+    "mm_not_matrix": (
+        RuntimeError,
+        "{which} must be a matrix",
+        "mm() multiplies two 2-D matrices, and {name} has shape {shape}. Use `@` (torch.matmul), "
+        "which also handles vectors and batches."),
+    "same_dtype": (
+        RuntimeError,
+        "expected {what} to have the same dtype, but got: {a} != {b}",
+        "Matrix products don't mix dtypes. Convert one side, e.g. `b.to(a.dtype)` (most often: "
+        "make both float32)."),
+    "mv_dims": (
+        RuntimeError,
+        "vector + matrix @ vector expected, got {a}, {a}, {b}",
+        "mv() multiplies a 2-D matrix by a 1-D vector; here they are {a}-D and {b}-D. For other "
+        "shapes use `@` (torch.matmul)."),
+    "mv_size": (
+        RuntimeError,
+        "size mismatch, got input ({m}), mat ({m}x{k}), vec ({n})",
+        "The matrix has {k} columns, so the vector needs {k} elements; it has {n}."),
+    "dot_dims": (
+        RuntimeError,
+        "1D tensors expected, but got {a}D and {b}D tensors",
+        "dot() takes two 1-D vectors. For matrices use `@` (torch.matmul); to multiply elementwise "
+        "use `*`."),
+    "dot_bool": (
+        NotImplementedError,
+        "\"dot\" not implemented for 'Bool'",
+        "dot() of bool vectors isn't defined. Convert first: `a.int().dot(b.int())`, or count "
+        "matches with `(a & b).sum()`."),
+    "dot_dtype": (
+        RuntimeError,
+        "dot : expected both vectors to have same dtype, but found {a} and {b}",
+        "dot() doesn't mix dtypes. Convert one side, e.g. `b.to(a.dtype)`."),
+    "dot_size": (
+        RuntimeError,
+        "inconsistent tensor size, expected tensor [{a}] and src [{b}] to have the same number of "
+        "elements, but got {a} and {b} elements respectively",
+        "dot() pairs up elements, so both vectors need the same length; they have {a} and {b}."),
+    "bmm_sizes": (
+        RuntimeError,
+        "Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: "
+        "[{batch}, {got}].",
+        "In a batched A @ B each matrix of A has {k} columns, so each matrix of B needs {k} rows; "
+        "they have {got}."),
+    "matmul_batches": (
+        NotImplementedError,
+        "gradlab's matmul supports up to 3-D batches of equal size",
+        "gradlab's own message: PyTorch broadcasts batch dimensions of any rank, gradlab doesn't. "
+        "Reshape to 3-D (batch, n, m) first."),
+
+    # == Reductions: sum, mean, max, min, argmax and friends.
     "mean_int": (
         RuntimeError,
         "mean(): could not infer output dtype. Input dtype must be either a floating point or "
         "complex dtype. Got: {legacy}",
         "The mean of integers is not an integer. Convert first: `{plain}.float().mean()`."),
-    "unused_input": (
+    "reduce_empty": (
         RuntimeError,
-        "The differentiated Tensor at index {index} appears to not have been used in the graph. "
-        "Set allow_unused=True if this is the desired behavior.",
-        "inputs[{index}] does not influence the outputs, so its gradient would be None. Pass "
-        "allow_unused=True to get None, or materialize_grads=True to get zeros."),
-    "input_no_grad": (
+        "{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+        "reduction dim with the 'dim' argument.",
+        "{name} is empty (shape {shape}), so it has no {op}imum. Check how it became empty, or "
+        "reduce along a dimension with dim=."),
+    "arg_reduce_empty": (
+        IndexError,
+        "{op}(): Expected reduction dim to be specified for input.numel() == 0.",
+        "{name} is empty (shape {shape}), so there is no element to point at. Check how it became "
+        "empty."),
+    "reduce_empty_dim": (
+        IndexError,
+        "{op}(): Expected reduction dim {dim} to have non-zero size.",
+        "{name} has shape {shape}: dimension {dim} is empty, so there is nothing to take the "
+        "{op} of. Reduce along another dimension, or check how it became empty."),
+
+    # == torch.nn: modules, parameters, layers, losses and initialization.
+    "module_init_kwargs": (
+        TypeError,
+        "{cls}.__init__() got an unexpected keyword argument '{arg}'",
+        "nn.Module.__init__() takes no arguments: call `super().__init__()` with none, and keep "
+        "your own arguments for your __init__."),
+    "module_init_args": (
+        TypeError,
+        "{cls}.__init__() takes 1 positional argument but {n} were given",
+        "nn.Module.__init__() takes no arguments: call `super().__init__()` with none, and keep "
+        "your own arguments for your __init__."),
+    "module_no_forward": (
+        NotImplementedError,
+        "Module [{cls}] is missing the required \"forward\" function",
+        "Calling a module runs its forward(). {cls} has none: define `def forward(self, x):` as a "
+        "method of the class (check its spelling and indentation)."),
+    "module_before_init": (
+        AttributeError,
+        "cannot assign {what} before Module.__init__() call",
+        "Call `super().__init__()` first in your module's __init__, before assigning layers or "
+        "parameters to self."),
+    "module_name_type": (
+        TypeError,
+        "{what} name should be a string. Got {type}",
+        "Names of parameters, buffers and submodules are strings, like 'weight'."),
+    "module_name_dot": (
+        KeyError,
+        "{what} name can't contain \".\"",
+        "Dots separate nested names ('layer.weight'), so a single name can't contain one. Use an "
+        "underscore."),
+    "module_name_dot_got": (
+        KeyError,
+        "module name can't contain \".\", got: {attr}",
+        "Dots separate nested names ('block.fc'), so a single name can't contain one. Use an "
+        "underscore, or nest modules."),
+    "module_name_empty": (
+        KeyError,
+        "{what} name can't be empty string \"\"",
+        "Give the {what} a name, like 'weight'."),
+    "module_attribute_exists": (
+        KeyError,
+        "attribute '{attr}' already exists",
+        "The module already has a plain attribute named '{attr}'. Pick another name, or delete "
+        "the attribute first."),
+    "parameter_type": (
+        TypeError,
+        "cannot assign '{type}' object to parameter '{attr}' (torch.nn.Parameter or None required)",
+        "register_parameter() takes an nn.Parameter: wrap the tensor, `nn.Parameter(t)`."),
+    "parameter_nonleaf": (
+        ValueError,
+        "Cannot assign non-leaf Tensor to parameter '{attr}'. Model parameters must be created "
+        "explicitly. To express '{attr}' as a function of another Tensor, compute the value in the "
+        "forward() method.",
+        "A parameter is a leaf the optimizer updates. Create it from plain values "
+        "(`nn.Parameter(torch.randn(3))`) and compute anything derived from it in forward()."),
+    "buffer_type": (
+        TypeError,
+        "cannot assign '{type}' object to buffer '{attr}' (torch Tensor or None required)",
+        "A buffer holds a tensor (or None): convert the value with torch.tensor(...)."),
+    "not_a_module": (
+        TypeError,
+        "{type} is not a Module subclass",
+        "add_module() takes an nn.Module (a layer like nn.Linear(2, 3), or your own subclass)."),
+    "assign_parameter_type": (
+        TypeError,
+        "cannot assign '{type}' as parameter '{attr}' (torch.nn.Parameter or None expected)",
+        "'{attr}' is a parameter, so it can only be replaced by an nn.Parameter (or None). To "
+        "change its values in place: `with torch.no_grad(): model.{attr}.copy_(t)`."),
+    "assign_module_type": (
+        TypeError,
+        "cannot assign '{type}' as child module '{attr}' (torch.nn.Module or None expected)",
+        "'{attr}' is a submodule, so it can only be replaced by another nn.Module (or None). Use "
+        "another name for other values."),
+    "assign_buffer_type": (
+        TypeError,
+        "cannot assign '{type}' as buffer '{attr}' (torch.nn.Buffer, torch.Tensor or None expected)",
+        "'{attr}' is a buffer, so it can only hold a tensor (or None): use torch.tensor(value)."),
+    "module_no_attribute": (
+        AttributeError,
+        "'{cls}' object has no attribute '{attr}'",
+        "{cls} has no parameter, buffer, submodule or attribute '{attr}'. Check the spelling, "
+        "and that __init__ sets `self.{attr} = ...` (print the model to see its submodules)."),
+    "submodule_missing": (
+        AttributeError,
+        "{cls} has no attribute `{item}`",
+        "get_submodule() follows dotted names like 'encoder.fc'; '{item}' is not among them. "
+        "`dict(model.named_modules())` lists the valid names."),
+    "submodule_not_module": (
+        AttributeError,
+        "`{item}` is not an nn.Module",
+        "get_submodule() returns modules; '{item}' is a parameter, buffer or plain attribute. "
+        "Use get_parameter()/getattr for those."),
+    "train_mode_type": (
+        ValueError,
+        "training mode is expected to be boolean",
+        "train() takes True or False (`model.train()` / `model.eval()`)."),
+    "state_dict_type": (
+        TypeError,
+        "Expected state_dict to be dict-like, got {type}.",
+        "load_state_dict() takes what state_dict() returned (a dict of names to tensors), e.g. "
+        "`model.load_state_dict(torch.load(path))`."),
+    "load_state_dict_assign": (
+        NotImplementedError,
+        "gradlab's load_state_dict copies values: assign=True is not supported",
+        "gradlab's own message: gradlab always copies the values into the existing parameters. "
+        "Leave assign at its default (False)."),
+    "load_state_dict_mismatch": (
         RuntimeError,
-        "One of the differentiated Tensors does not require grad",
-        "autograd.grad can only differentiate with respect to tensors with requires_grad=True."),
+        "Error(s) in loading state_dict for {cls}:\n\t{errors}",
+        "The saved keys and shapes must match `model.state_dict()` exactly: was it saved from a "
+        "differently built model? strict=False skips missing and unexpected keys (not size "
+        "mismatches)."),
+    "module_list_index": (
+        IndexError,
+        "index {index} is out of range",
+        "The container has {size} module(s), so valid indices are 0 to {last} (or -{size} to -1)."),
+    "parameter_data_type": (
+        TypeError,
+        "Parameter(): argument 'data' must be Tensor, not {type}",
+        "nn.Parameter wraps a tensor: `nn.Parameter(torch.tensor(...))` or "
+        "`nn.Parameter(torch.randn(3, 2))`."),
+    "parameter_int": (
+        RuntimeError,
+        "Only Tensors of floating point and complex dtype can require gradients",
+        "nn.Parameter requires grad by default, and {name} holds {dtype}s. Convert it "
+        "(`nn.Parameter({plain}.float())`) or pass requires_grad=False."),
+    "linear_0d": (
+        RuntimeError,
+        "both arguments to linear need to be at least 1D, but they are {a}D and {b}D",
+        "A linear layer maps vectors: give it an input with a feature dimension, shape "
+        "(in_features,) or (N, in_features)."),
+    "linear_dtype": (
+        RuntimeError,
+        "mat1 and mat2 must have the same dtype, but got {a} and {b}",
+        "The input and the layer's weight have different dtypes. Layers are float32: convert the "
+        "input with `x.float()` (or the model with `model.double()`)."),
+    "linear_bias_dtype": (
+        RuntimeError,
+        "self and mat2 must have the same dtype, but got {a} and {b}",
+        "The bias and the weight have different dtypes; make them match (both float32)."),
+    "linear_shapes": (
+        RuntimeError,
+        "mat1 and mat2 shapes cannot be multiplied ({m}x{k1} and {k2}x{n})",
+        "The layer expects {k2} input features (nn.Linear(in_features={k2}, ...)), and the input "
+        "has {k1} in its last dimension. Change in_features, or check the input's shape."),
+    "softmax_int": (
+        NotImplementedError,
+        "\"{op}_{last}kernel_impl\" not implemented for '{legacy}'",
+        "{op} works with real numbers, and {name} holds {dtype}s. Convert first: `{plain}.float()`."),
+    "reduction_invalid": (
+        ValueError,
+        "{reduction} is not a valid value for reduction",
+        "reduction= must be 'mean' (the default), 'sum' or 'none'."),
+    "weighted_mse_reduction": (
+        ValueError,
+        "Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.",
+        "reduction= must be 'mean' (the default), 'sum' or 'none'."),
+    "weighted_mse_size": (
+        ValueError,
+        "Weights and input must have the same size.",
+        "weight= scales each element's squared error, so it needs the input's shape {shape}; it "
+        "has shape {weight_shape}."),
+    "loss_input_0d": (
+        ValueError,
+        "Expected 1 or more dimensions (got {ndim})",
+        "The input holds one score per class: shape (C,) for one sample, (N, C) for a batch. A 0-d "
+        "tensor has no classes."),
+    "loss_batch_size": (
+        ValueError,
+        "Expected input batch_size ({n}) to match target batch_size ({m}).",
+        "The input has {n} rows (one per sample) and the target has {m} class indices; input "
+        "shape (N, C) needs target shape (N,)."),
+    "loss_1d_target": (
+        ValueError,
+        "For 1D input, 1D target must have size 1, but got target size: {size}",
+        "A 1-D input is one sample's class scores, so the target is one class index. For a batch, "
+        "give the input shape (N, C)."),
+    "loss_input_ndim": (
+        NotImplementedError,
+        "gradlab's nll_loss and cross_entropy take input of shape (C,) or (N, C)",
+        "gradlab's own message: PyTorch also takes (N, C, d1, ...). Move the class dimension last "
+        "and flatten the rest: `input.permute(0, 2, 1).reshape(-1, C)`, `target.reshape(-1)`."),
+    "loss_multi_target": (
+        RuntimeError,
+        "0D or 1D target tensor expected, multi-target not supported",
+        "The target holds one class index per sample, shape (N,), and it has shape {shape}. If it "
+        "is one-hot, use `{plain}.argmax(dim=1)`."),
+    "loss_target_dtype": (
+        RuntimeError,
+        "expected target dtype to be Long or Byte, but got {legacy}",
+        "Targets are class indices, whole numbers: convert with `{plain} = {plain}.long()`."),
+    "loss_weight_size": (
+        RuntimeError,
+        "weight tensor should be defined either for all {classes} classes or no classes but got "
+        "weight tensor of shape: {weight_shape}",
+        "weight= gives one weight per class, so it needs {classes} elements."),
+    "loss_target_bounds": (
+        IndexError,
+        "Target {value} is out of bounds.",
+        "Class indices run from 0 to {last} (the input has {classes} classes). Are the labels "
+        "1-based, or does the model need more outputs?"),
+    "loss_probability_dtype": (
+        RuntimeError,
+        "Expected floating point type for target with class probabilities, got {legacy}",
+        "A target with the input's shape is read as class probabilities, which are floats. For "
+        "class indices, the target has shape (N,): `{plain}.argmax(dim=1)` if it is one-hot."),
+    "loss_probabilities": (
+        NotImplementedError,
+        "gradlab's cross_entropy takes class-index targets, not class probabilities",
+        "gradlab's own message: PyTorch also takes class probabilities. Pass class indices, shape "
+        "(N,), e.g. `target.argmax(dim=1)`."),
+    "loss_label_smoothing": (
+        NotImplementedError,
+        "gradlab's cross_entropy does not support label_smoothing",
+        "gradlab's own message: leave label_smoothing at 0."),
+    "init_negative_slope": (
+        ValueError,
+        "negative_slope {param} not a valid number",
+        "For 'leaky_relu', the parameter is the negative slope: a number such as 0.01."),
+    "init_nonlinearity": (
+        ValueError,
+        "Unsupported nonlinearity {nonlinearity}",
+        "Use one of 'linear', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu' (or a conv name)."),
+    "init_fan": (
+        ValueError,
+        "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions",
+        "This initializer scales by the number of inputs and outputs, which only a weight matrix "
+        "(2 or more dimensions) has. For a bias use e.g. nn.init.zeros_ or uniform_."),
+    "init_mode": (
+        ValueError,
+        "Mode {mode} not supported, please use one of ['fan_in', 'fan_out']",
+        "mode= is 'fan_in' (the default: keeps forward activations' scale) or 'fan_out' (keeps "
+        "gradients' scale)."),
+
+    # == torch.optim: building optimizers (SGD, Adam), parameter groups and their state.
+    "lr_invalid": (
+        ValueError,
+        "Invalid learning rate: {lr}",
+        "The learning rate is a step size, 0 or more (typical: 0.1 for SGD, 0.001 for Adam)."),
+    "eps_invalid": (
+        ValueError,
+        "Invalid epsilon value: {eps}",
+        "eps guards a division against zero, so it must be 0 or more (the default 1e-8 is fine)."),
+    "beta_invalid": (
+        ValueError,
+        "Invalid beta parameter at index {index}: {value}",
+        "betas are decay rates in [0, 1), like the default (0.9, 0.999)."),
+    "weight_decay_invalid": (
+        ValueError,
+        "Invalid weight_decay value: {weight_decay}",
+        "weight_decay must be 0 or more (typical: 0 to 1e-2)."),
+    "betas_type": (
+        ValueError,
+        "betas must be either both floats or both Tensors",
+        "Write betas as two floats, e.g. betas=(0.9, 0.999) (not ints like 1)."),
+    "adam_unsupported": (
+        NotImplementedError,
+        "gradlab's Adam supports neither capturable, differentiable nor fused",
+        "gradlab's own message: these are GPU and meta-learning options. Leave them at False."),
+    "momentum_invalid": (
+        ValueError,
+        "Invalid momentum value: {momentum}",
+        "momentum must be 0 or more (typical: 0.9)."),
+    "nesterov_invalid": (
+        ValueError,
+        "Nesterov momentum requires a momentum and zero dampening",
+        "nesterov=True needs momentum > 0 and dampening=0, e.g. SGD(params, lr=0.1, momentum=0.9, "
+        "nesterov=True)."),
+    "sgd_unsupported": (
+        NotImplementedError,
+        "gradlab's SGD supports neither differentiable=True nor fused=True",
+        "gradlab's own message: these are GPU and meta-learning options. Leave them at False."),
+    "optim_params_tensor": (
+        TypeError,
+        "params argument given to the optimizer should be an iterable of Tensors or dicts, but got "
+        "{type}",
+        "Pass the parameters as a collection: `optim.SGD(model.parameters(), lr=0.1)` or "
+        "`optim.SGD([w, b], lr=0.1)`, not a single tensor."),
+    "optim_empty": (
+        ValueError,
+        "optimizer got an empty parameter list",
+        "The optimizer got no parameters. Check that the model registers some: assign layers to "
+        "self after super().__init__(), and keep lists of layers in nn.ModuleList, not a plain "
+        "list. (A model.parameters() generator is empty after one pass.)"),
+    "param_group_type": (
+        TypeError,
+        "param_group must be a dict, but got {type}",
+        "A parameter group is a dict: `{{'params': [w, b], 'lr': 0.01}}`."),
+    "params_set": (
+        TypeError,
+        "optimizer parameters need to be organized in ordered collections, but the ordering of "
+        "tensors in sets will change between runs. Please use a list instead.",
+        "Pass a list, e.g. `list(params)`, so the optimizer's state matches the same parameters "
+        "each run."),
+    "param_names_missing": (
+        ValueError,
+        "all optimizer params should be with/without names. Some param names are missing",
+        "Pass either all (name, tensor) pairs (`model.named_parameters()`) or all plain tensors, "
+        "not a mix."),
+    "optim_not_tensor": (
+        TypeError,
+        "optimizer can only optimize Tensors, but one of the params is {type}",
+        "Every parameter must be a tensor. Did you pass a module (use `model.parameters()`) or "
+        "a list of lists?"),
+    "optim_nonleaf": (
+        ValueError,
+        "can't optimize a non-leaf Tensor",
+        "{name} was computed from other tensors (its grad_fn is {node}), and the optimizer updates "
+        "leaves. Optimize the leaf it came from (created with requires_grad=True), or an nn.Parameter."),
+    "param_group_required": (
+        ValueError,
+        "parameter group didn't specify a value of required optimization parameter {option}",
+        "This optimizer has no default for {option}: give it, e.g. `SGD(params, lr=0.1)`."),
+    "param_group_names": (
+        ValueError,
+        "all optimizer param groups should be with/without names. cannot add param group {which} "
+        "to the optimizer",
+        "Give all parameter groups names (named_parameters()) or none."),
+    "param_in_two_groups": (
+        ValueError,
+        "some parameters appear in more than one parameter group",
+        "Each tensor may be in only one group, or it would be updated twice per step."),
+    "optim_state_groups": (
+        ValueError,
+        "loaded state dict has a different number of parameter groups",
+        "The saved optimizer state comes from an optimizer with other parameter groups. Build the "
+        "optimizer exactly as when it was saved before loading its state."),
+    "optim_state_group_size": (
+        ValueError,
+        "loaded state dict contains a parameter group that doesn't match the size of optimizer's "
+        "group",
+        "The saved optimizer state has a different number of parameters in a group. Build the "
+        "model and optimizer exactly as when they were saved."),
+
+    # == Saving and loading: torch.save / torch.load (gradlab's format is a NumPy .npz, never a pickle).
+    "tensor_pickle": (
+        TypeError,
+        "gradlab tensors are not pickled: use gradlab.save(obj, path) (a NumPy .npz file)",
+        "gradlab's own message: PyTorch pickles tensors, gradlab refuses (loading a pickle can run "
+        "arbitrary code). Save with torch.save(obj, path); copy.deepcopy also works."),
+    "save_too_deep": (
+        ValueError,
+        "gradlab.save: the object is nested more than {depth} levels deep",
+        "gradlab's own message (a limit of gradlab's format). Is there a cycle, like a list that "
+        "contains itself?"),
+    "save_dict_key": (
+        TypeError,
+        "gradlab.save: dict keys must be str or int, got {type}",
+        "gradlab's own message: its file format stores only str and int keys. Convert keys with "
+        "str(...)."),
+    "save_unsupported": (
+        TypeError,
+        "gradlab.save can store tensors, numbers, strings, None and lists, tuples and dicts of "
+        "them, not {type}{hint}",
+        "gradlab's own message: its file format holds data, never code. Save the object's "
+        "state_dict() and rebuild the object when loading."),
+    "load_pickle": (
+        LoadError,
+        "{where} is not a gradlab save file: it holds pickled Python objects, which gradlab never "
+        "loads (unpickling can run arbitrary code)",
+        "gradlab's own message. A file written by PyTorch's torch.save is a pickle; load it with "
+        "PyTorch, or save again with gradlab."),
+    "load_not_save_file": (
+        LoadError,
+        "{where} is not a gradlab save file ({detail})",
+        "gradlab's own message. gradlab.load reads only files written by gradlab.save."),
+    "load_npy": (
+        LoadError,
+        "{where} holds a single NumPy array (.npy), not a gradlab save file",
+        "gradlab's own message. For a NumPy array use `torch.from_numpy(np.load(path))`."),
+    "load_invalid": (
+        LoadError,
+        "{where} is not a valid gradlab save file: {what}",
+        "gradlab's own message: the file was damaged or changed after gradlab.save wrote it. "
+        "Save it again."),
 }
 
 
@@ -163,17 +971,50 @@ class _Default(dict):
         return "?"
 
 
+def _sections():
+    """``[(title, intro, [keys])]`` from the ``# == Title: intro`` comments in this file's table."""
+    import re
+    with open(__file__, encoding="utf-8") as f:
+        source = f.read()
+    sections = []
+    for line in source[source.index("\nERRORS = {"):].splitlines():
+        header = re.match(r"    # == ([^:]+): (.*)$", line)
+        key = re.match(r'    "(\w+)": \($', line)
+        if header:
+            sections.append((header.group(1), header.group(2), []))
+        elif key and key.group(1) in ERRORS:
+            sections[-1][2].append(key.group(1))
+    return sections
+
+
 def markdown() -> str:
-    """The table of every error, for docs/errors.md."""
+    """The table of every error, for docs/errors.md, grouped by the table's sections."""
+    sections = _sections()
     lines = ["# Errors gradlab raises", "",
              "Generated from `gradlab/errors.py` by `python -m gradlab.errors > docs/errors.md`.",
              "Each error keeps PyTorch's exception type and message (so searching for it finds "
              "PyTorch's answers) and adds a note, shown under the traceback, with the learner's own "
-             "names and shapes. `{…}` marks what is filled in.", ""]
-    for key, (kind, message, note) in ERRORS.items():
-        lines += [f"## `{key}`", "", f"**{kind.__name__}** (PyTorch's text):", "",
-                  "> " + message, "", "gradlab's note:", "", "> " + note, ""]
+             "names and shapes. `{…}` marks what is filled in. Where PyTorch has no such error (a "
+             "gradlab limit, gradlab's file format), the message is gradlab's own and the note "
+             "says so.", ""]
+    lines += [f"- [{title}](#{_anchor(title)}) ({len(keys)})" for title, _, keys in sections] + [""]
+    for title, intro, keys in sections:
+        lines += [f"## {title}", "", intro, ""]
+        for key in keys:
+            kind, message, note = ERRORS[key]
+            source = ("gradlab's own text: PyTorch has no such error" if
+                      note.startswith("gradlab's own message") else "PyTorch's text")
+            lines += [f"### `{key}`", "", f"**{kind.__name__}** ({source}):", "",
+                      _quote(message), "", "gradlab's note:", "", _quote(note), ""]
     return "\n".join(lines)
+
+
+def _anchor(title):
+    return "".join(c for c in title.lower().replace(" ", "-") if c.isalnum() or c in "-_")
+
+
+def _quote(text):
+    return "\n".join("> " + line for line in text.split("\n"))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from typing import Callable
 
 import numpy as np
 
+from .errors import error
+
 
 @dataclass(frozen=True, eq=False)
 class Op:
@@ -573,9 +575,7 @@ def view_region(shape, chain):
     """Which elements of the base a view covers (a boolean mask); refuses overlapping views."""
     ids = np.asarray(view_of(np.arange(_numel(shape)).reshape(shape), chain)).ravel()
     if len(np.unique(ids)) != ids.size:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation.")
+        raise error("overlapping_write")
     mask = np.zeros(_numel(shape), dtype=bool)
     mask[ids] = True
     return mask.reshape(shape)

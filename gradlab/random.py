@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _dtype
 from ._creation import _finish, _shape
+from .errors import error
 
 _DEFAULT_SEED = 67280421310721  # PyTorch's default seed, so unseeded runs are reproducible too
 
@@ -41,7 +42,7 @@ def initial_seed():
 def _float_dtype(dtype):
     dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
     if not dtype.is_floating_point:
-        raise RuntimeError(f"\"normal_kernel_cpu\" not implemented for '{_dtype.LEGACY_NAMES[dtype]}'")
+        raise error("normal_int", legacy=_dtype.LEGACY_NAMES[dtype], dtype=dtype.name)
     return dtype
 
 

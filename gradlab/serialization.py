@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _dtype
 from ._tensor import Tensor
+from .errors import LoadError, error
 
 MANIFEST = "__manifest__"
 FORMAT = "gradlab.save"
@@ -33,8 +34,8 @@ _ARRAY_NAME = re.compile(r"t[0-9]{1,9}")
 _MAX_DEPTH = 64
 
 
-class LoadError(RuntimeError):
-    """The file is not a gradlab save file, or it has been damaged or tampered with."""
+# ``LoadError`` (the file is not a gradlab save file, or it has been damaged or tampered with) is
+# defined in gradlab.errors, with every other error, and belongs to this module's API.
 
 
 # -- saving ----------------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ def save(obj, f) -> None:
 
     def encode(x, depth):
         if depth > _MAX_DEPTH:
-            raise ValueError(f"gradlab.save: the object is nested more than {_MAX_DEPTH} levels deep")
+            raise error("save_too_deep", depth=_MAX_DEPTH)
         if isinstance(x, Tensor):
             name = memo.get(id(x))
             if name is None:  # a tensor that appears twice is stored once and loaded as one tensor
@@ -71,12 +72,11 @@ def save(obj, f) -> None:
         if isinstance(x, dict):
             for k in x:
                 if not isinstance(k, (str, int)):
-                    raise TypeError(f"gradlab.save: dict keys must be str or int, got {type(k).__name__}")
+                    raise error("save_dict_key", type=type(k).__name__)
             return {"type": "ordereddict" if isinstance(x, OrderedDict) else "dict",
                     "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in x.items()]}
         hint = " (save its state_dict() instead)" if hasattr(x, "state_dict") else ""
-        raise TypeError(f"gradlab.save can store tensors, numbers, strings, None and lists, tuples and "
-                        f"dicts of them, not {type(x).__name__}{hint}")
+        raise error("save_unsupported", type=type(x).__name__, hint=hint)
 
     root = encode(obj, 0)
     manifest = json.dumps({"format": FORMAT, "version": VERSION, "root": root}, allow_nan=True)
@@ -106,15 +106,14 @@ def load(f, map_location=None, weights_only=None, mmap=None, **kwargs):
         archive = np.load(f, allow_pickle=False)
     except ValueError as e:
         if "pickle" in str(e):
-            raise LoadError(f"{where} is not a gradlab save file: it holds pickled Python objects, which "
-                            "gradlab never loads (unpickling can run arbitrary code)") from None
-        raise LoadError(f"{where} is not a gradlab save file ({e})") from None
+            raise error("load_pickle", where=where) from None
+        raise error("load_not_save_file", where=where, detail=e) from None
     except FileNotFoundError:
         raise
     except Exception as e:  # not a zip, truncated, unreadable...
-        raise LoadError(f"{where} is not a gradlab save file ({type(e).__name__}: {e})") from None
+        raise error("load_not_save_file", where=where, detail=f"{type(e).__name__}: {e}") from None
     if isinstance(archive, np.ndarray):
-        raise LoadError(f"{where} holds a single NumPy array (.npy), not a gradlab save file")
+        raise error("load_npy", where=where)
     with archive:
         return _Reader(archive, where).read()
 
@@ -127,7 +126,7 @@ class _Reader:
         self.arrays = {}
 
     def fail(self, what):
-        raise LoadError(f"{self.where} is not a valid gradlab save file: {what}") from None
+        raise error("load_invalid", where=self.where, what=what) from None
 
     def array(self, name):
         try:

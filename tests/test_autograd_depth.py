@@ -2,9 +2,13 @@
 
 Oracles: real PyTorch 2.13.0 (same code, same values), hand-derived math and finite differences.
 """
+import ast
 import dataclasses
 import gc
 import importlib
+import pathlib
+import re
+import string
 import threading
 import warnings
 import weakref
@@ -327,6 +331,93 @@ def test_errors_doc_is_generated_from_the_table(request):
     doc = request.config.rootpath / "docs" / "errors.md"
     assert doc.read_text(encoding="utf-8") == gradlab.errors.markdown(), \
         "regenerate: python -m gradlab.errors > docs/errors.md"
+
+
+# -- every error goes through gradlab/errors.py's table ----------------------------------------------
+
+# Modules outside the rule: the visualization and widget layers (their own UI errors), and the table.
+_NOT_CHECKED = ("viz", "widgets", "errors.py")
+# (module, text of the line) -> why an exception built from a literal may stay outside the table.
+# Only pure internal assertions belong here (nothing a learner's code can trigger). Today: none.
+# (Raises that pass no literal are not flagged: ``raise AttributeError(key)`` in autograd/graph.py,
+# the attribute protocol for private names, and the bare ``raise NotImplementedError`` of the
+# abstract ``Optimizer.step``, exactly as PyTorch's.)
+_LITERAL_RAISES_ALLOWED = {}
+_AUTO_FIELDS = {"name", "plain"}                     # error() fills these in always
+_TENSOR_FIELDS = {"shape", "dtype", "node"}          # ... and these when given a tensor
+
+
+def _user_facing_modules():
+    root = pathlib.Path(gradlab.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if rel.parts[0] not in _NOT_CHECKED:
+            yield rel.as_posix(), path.read_text(encoding="utf-8")
+
+
+def _is_text(node):
+    """A string literal, an f-string, or text built from them (``+``, ``%``, ``.format``)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _is_text(node.left) or _is_text(node.right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "format" and _is_text(node.func.value)
+    return False
+
+
+def _callee(node):
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def test_no_exception_is_built_from_a_literal_outside_the_error_table():
+    """``raise SomeError("text")`` (or ``SomeError(f"...")`` kept for later) must go through
+    ``gradlab.errors.error(key, ...)``, so that docs/errors.md lists it with a note for learners."""
+    found = []
+    for rel, source in _user_facing_modules():
+        lines = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if (isinstance(node, ast.Call) and re.search(r"(Error|Exception)$", _callee(node))
+                    and any(_is_text(a) for a in [*node.args, *(k.value for k in node.keywords)])):
+                line = lines[node.lineno - 1].strip()
+                if (rel, line) not in _LITERAL_RAISES_ALLOWED:
+                    found.append(f"gradlab/{rel}:{node.lineno}: {line}")
+    assert not found, ("add these errors to gradlab/errors.py's ERRORS and raise error(key, ...):\n"
+                       + "\n".join(found))
+
+
+def test_every_error_call_names_a_key_and_fills_its_fields():
+    """Each ``error("key", ...)`` names a table entry and passes every field its message needs
+    (a missing one would raise KeyError instead of the error) and its note uses; every entry is used."""
+    used, problems = set(), []
+    for rel, source in _user_facing_modules():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                used.add(node.value)
+            if not (isinstance(node, ast.Call) and _callee(node) in ("error", "make_error") and node.args):
+                continue
+            first = node.args[0]
+            keys = [first] if isinstance(first, ast.Constant) else [first.body, first.orelse] \
+                if isinstance(first, ast.IfExp) else []
+            assert keys and all(isinstance(k, ast.Constant) for k in keys), f"{rel}:{node.lineno}"
+            given = {k.arg for k in node.keywords} | _AUTO_FIELDS
+            if len(node.args) > 1 or any(k.arg == "tensor" for k in node.keywords):
+                given |= _TENSOR_FIELDS
+            for key in (k.value for k in keys):
+                if key not in gradlab.errors.ERRORS:
+                    problems.append(f"{rel}:{node.lineno}: no table entry {key!r}")
+                    continue
+                _, message, note = gradlab.errors.ERRORS[key]
+                for template in (message, note):
+                    fields = {f.split(".")[0].split("[")[0]
+                              for _, f, _, _ in string.Formatter().parse(template) if f}
+                    if fields - given:
+                        problems.append(f"{rel}:{node.lineno}: {key!r} needs {sorted(fields - given)}")
+    problems += [f"unused table entry {key!r}" for key in gradlab.errors.ERRORS if key not in used]
+    assert not problems, "\n".join(problems)
 
 
 def test_nonleaf_grad_warning_text_is_torchs():

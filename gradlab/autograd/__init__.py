@@ -20,7 +20,7 @@ def _roots(outputs, grad_outputs):
     from .._tensor import Tensor
     grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"got {len(grads)} tensors and {len(outputs)} gradients")
+        raise error("grad_outputs_count", ngrads=len(grads), noutputs=len(outputs))
     roots = []
     for i, (out, grad) in enumerate(zip(outputs, grads)):
         if not out.requires_grad:
@@ -30,7 +30,7 @@ def _roots(outputs, grad_outputs):
                 raise error("scalar_outputs", out)
             grad = Tensor._make(__import__("numpy").ones(out._data.shape, dtype=out._data.dtype))
         elif not isinstance(grad, Tensor):
-            raise TypeError(f"gradient must be a Tensor or None, not {type(grad).__name__}")
+            raise error("gradient_type", type=type(grad).__name__)
         elif grad.shape != out.shape:
             raise error("grad_shape", out, index=i, got=grad.shape, expected=out.shape,
                         got_tuple=tuple(grad.shape), expected_tuple=tuple(out.shape))

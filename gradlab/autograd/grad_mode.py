@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import threading
 
+from ..errors import error
+
 
 class _State(threading.local):
     enabled = True
@@ -81,7 +83,7 @@ class set_grad_enabled(_Mode):
 
     def __init__(self, mode: bool):
         if not isinstance(mode, bool):
-            raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
+            raise error("set_grad_enabled_type", type=type(mode).__name__)
         self.mode = mode
         self._prev = (_state.enabled, _state.inference)
         _state.enabled = mode

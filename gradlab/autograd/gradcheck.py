@@ -13,10 +13,10 @@ import numpy as np
 
 from .engine import reduced_axes, sum_to
 from .grad_mode import _state, no_grad
+from ..errors import GradcheckError, error as make_error
 
 
-class GradcheckError(RuntimeError):
-    """Raised by :func:`gradcheck` when analytical and numerical gradients disagree."""
+# ``GradcheckError`` is defined in gradlab.errors (with every other error) and exported from here.
 
 
 def _tensors(x):
@@ -152,9 +152,8 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 continue
             if not raise_exception:
                 return False
-            error = GradcheckError(
-                f"Jacobian mismatch for output {o:d} with respect to input {i:d},\n"
-                f"numerical:{Tensor._make(numerical)}\nanalytical:{Tensor._make(analytical[i])}\n")
+            error = make_error("gradcheck_mismatch", output=o, input=i, numerical=Tensor._make(numerical),
+                               analytical=Tensor._make(analytical[i]))
             culprits = check_node_rules(trace, eps, atol, rtol)
             error.culprits = culprits
             if hasattr(error, "add_note"):

@@ -51,7 +51,7 @@ class Node:
         try:
             return object.__getattribute__(self, "params")[key]
         except (AttributeError, KeyError):
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{key}'") from None
+            raise error("node_no_attribute", cls=type(self).__name__, attr=key) from None
 
     def release(self):
         """Free saved values after backward (unless ``retain_graph``)."""
@@ -105,11 +105,7 @@ class SavedTensor:
 
     def __init__(self, tensor, is_output):
         if tensor._counter is None:
-            raise RuntimeError(
-                "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
-                "inference mode in computation tracked by autograd. To work around this, you can make "
-                "a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` "
-                "instead of `torch.inference_mode()`.")
+            raise error("inference_saved", tensor)
         self.is_output = is_output
         self.tensor = None if is_output else tensor
         self.array = tensor._data if is_output else None

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _dtype, ops
 from .._tensor import _broadcast_shape, apply
+from ..errors import error
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -22,7 +23,7 @@ def _check_reduction(reduction):
                       stacklevel=3)
         return "mean"
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+        raise error("reduction_invalid", reduction=reduction)
     return reduction
 
 
@@ -66,8 +67,7 @@ def _softmax_like(op, name, input, dim, dtype, stacklevel):
     d = input._dim(dim)
     if not input.dtype.is_floating_point:
         last = "lastdim_" if input.ndim == 0 or d == input.ndim - 1 else ""
-        raise NotImplementedError(
-            f"\"{name}_{last}kernel_impl\" not implemented for '{_dtype.LEGACY_NAMES[input.dtype]}'")
+        raise error("softmax_int", input, op=name, last=last, legacy=_dtype.LEGACY_NAMES[input.dtype])
     return apply(op, input, dim=d)
 
 
@@ -86,12 +86,11 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 def _addmm(bias, mat1, mat2):
     names = _dtype.LEGACY_NAMES
     if mat1.dtype is not mat2.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[mat1.dtype]} and {names[mat2.dtype]}")
+        raise error("linear_dtype", a=names[mat1.dtype], b=names[mat2.dtype])
     if bias.dtype is not mat2.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {names[bias.dtype]} and {names[mat2.dtype]}")
+        raise error("linear_bias_dtype", a=names[bias.dtype], b=names[mat2.dtype])
     if mat1.shape[1] != mat2.shape[0]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
-                           f"({mat1.shape[0]}x{mat1.shape[1]} and {mat2.shape[0]}x{mat2.shape[1]})")
+        raise error("linear_shapes", m=mat1.shape[0], k1=mat1.shape[1], k2=mat2.shape[0], n=mat2.shape[1])
     _broadcast_shape(tuple(bias.shape), (mat1.shape[0], mat2.shape[1]), target=True)
     return apply(ops.addmm, bias, mat1, mat2)
 
@@ -99,8 +98,7 @@ def _addmm(bias, mat1, mat2):
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias``: one ``AddmmBackward0`` for a batch, as in PyTorch."""
     if input.ndim == 0 or weight.ndim == 0:
-        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
-                           f"{input.ndim}D and {weight.ndim}D")
+        raise error("linear_0d", a=input.ndim, b=weight.ndim)
     if bias is None:
         return input.matmul(weight.t())
     if input.ndim == 2:
@@ -124,7 +122,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     input, target = input.expand(shape), target.expand(shape)  # ExpandBackward0 only if needed
     if weight is not None:
         if weight.shape != input.shape:
-            raise ValueError("Weights and input must have the same size.")
+            raise error("weighted_mse_size", input, weight_shape=tuple(weight.shape))
         weighted = (input - target) ** 2 * weight
         if reduction == "none":
             return weighted
@@ -132,7 +130,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
             return weighted.sum()
         if reduction == "mean":
             return weighted.sum() / weight.sum()
-        raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+        raise error("weighted_mse_reduction", reduction=reduction)
     return apply(ops.mse_loss, input, target, reduction=_check_reduction(reduction))
 
 
@@ -145,26 +143,24 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
 def _nll(input, target, weight, ignore_index, reduction):
     if input.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+        raise error("loss_input_0d", input, ndim=input.ndim)
     if input.ndim != 1 and input.shape[0] != (target.shape[0] if target.ndim else 0):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0] if target.ndim else 0}).")
+        raise error("loss_batch_size", n=input.shape[0], m=target.shape[0] if target.ndim else 0)
     if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+        raise error("loss_1d_target", size=target.shape[0])
     if input.ndim > 2:
-        raise NotImplementedError("gradlab's nll_loss and cross_entropy take input of shape (C,) or (N, C)")
+        raise error("loss_input_ndim", input)
     if target.ndim > 1:
-        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        raise error("loss_multi_target", target)
     if target.dtype is not _dtype.int64:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_dtype.LEGACY_NAMES[target.dtype]}")
+        raise error("loss_target_dtype", target, legacy=_dtype.LEGACY_NAMES[target.dtype])
     classes = input.shape[-1]
     if weight is not None and weight.numel() != classes:
-        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes "
-                           f"but got weight tensor of shape: {list(weight.shape)}")
+        raise error("loss_weight_size", classes=classes, weight_shape=list(weight.shape))
     t = np.array(target._data, copy=True)
     for value in t.reshape(-1).tolist():
         if value != ignore_index and not 0 <= value < classes:
-            raise IndexError(f"Target {value} is out of bounds.")
+            raise error("loss_target_bounds", value=value, classes=classes, last=classes - 1)
     if input.ndim == 1:
         t = t.reshape(())  # one sample without a batch axis: the loss is 0-d for every reduction
     w = None if weight is None else np.array(weight._data, copy=True)
@@ -177,12 +173,11 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
     if input.shape == target.shape:
         if not target.dtype.is_floating_point:
-            raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
-                               f"{_dtype.LEGACY_NAMES[target.dtype]}")
-        raise NotImplementedError("gradlab's cross_entropy takes class-index targets, not class probabilities")
+            raise error("loss_probability_dtype", target, legacy=_dtype.LEGACY_NAMES[target.dtype])
+        raise error("loss_probabilities", target)
     if label_smoothing:
-        raise NotImplementedError("gradlab's cross_entropy does not support label_smoothing")
+        raise error("loss_label_smoothing")
     if input.ndim == 0:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+        raise error("loss_input_0d", input, ndim=input.ndim)
     log_probs = _softmax_like(ops.log_softmax, "log_softmax", input, 0 if input.ndim == 1 else 1, None, 3)
     return _nll(log_probs, target, weight, ignore_index, reduction)

@@ -13,6 +13,7 @@ from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ..random import rand, randn
+from ..errors import error
 
 
 def _fill(tensor, values):
@@ -36,16 +37,16 @@ def calculate_gain(nonlinearity, param=None):
         elif not isinstance(param, bool) and isinstance(param, (int, float)):
             slope = param
         else:
-            raise ValueError(f"negative_slope {param} not a valid number")
+            raise error("init_negative_slope", param=param)
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+    raise error("init_nonlinearity", nonlinearity=nonlinearity)
 
 
 def _calculate_fan_in_and_fan_out(tensor):
     if tensor.ndim < 2:
-        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions")
+        raise error("init_fan", tensor)
     receptive = int(np.prod(tensor.shape[2:])) if tensor.ndim > 2 else 1
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
 
@@ -78,7 +79,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     if 0 in tuple(tensor.shape):
         return tensor
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of ['fan_in', 'fan_out']")
+        raise error("init_mode", mode=mode)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     gain = calculate_gain(nonlinearity, a)
     bound = math.sqrt(3.0) * gain / math.sqrt(fan_in if mode == "fan_in" else fan_out)

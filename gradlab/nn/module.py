@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from .parameter import Parameter
+from ..errors import error
 
 
 def typename(obj) -> str:
@@ -59,11 +60,9 @@ class Module:
 
     def __init__(self, *args, **kwargs):
         if kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument "
-                            f"'{next(iter(kwargs))}'")
+            raise error("module_init_kwargs", cls=type(self).__name__, arg=next(iter(kwargs)))
         if args:
-            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
-                            f"{len(args) + 1} were given")
+            raise error("module_init_args", cls=type(self).__name__, n=len(args) + 1)
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -72,7 +71,7 @@ class Module:
 
     # -- calling -------------------------------------------------------------------------------
     def forward(self, *args, **kwargs):
-        raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+        raise error("module_no_forward", cls=type(self).__name__)
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
@@ -80,39 +79,34 @@ class Module:
     # -- registration -------------------------------------------------------------------------------
     def register_parameter(self, name: str, param) -> None:
         if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign parameter before Module.__init__() call")
+            raise error("module_before_init", what="parameter")
         if not isinstance(name, str):
-            raise TypeError(f"parameter name should be a string. Got {typename(name)}")
+            raise error("module_name_type", what="parameter", type=typename(name))
         if "." in name:
-            raise KeyError('parameter name can\'t contain "."')
+            raise error("module_name_dot", what="parameter")
         if name == "":
-            raise KeyError('parameter name can\'t be empty string ""')
+            raise error("module_name_empty", what="parameter")
         if hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise error("module_attribute_exists", attr=name)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{typename(param)}' object to parameter '{name}' "
-                            "(torch.nn.Parameter or None required)")
+            raise error("parameter_type", type=typename(param), attr=name)
         if param is not None and param.grad_fn is not None:
-            raise ValueError(
-                f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be "
-                f"created explicitly. To express '{name}' as a function of another Tensor, compute "
-                "the value in the forward() method.")
+            raise error("parameter_nonleaf", param, attr=name)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
         if "_buffers" not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call")
+            raise error("module_before_init", what="buffer")
         if not isinstance(name, str):
-            raise TypeError(f"buffer name should be a string. Got {typename(name)}")
+            raise error("module_name_type", what="buffer", type=typename(name))
         if "." in name:
-            raise KeyError('buffer name can\'t contain "."')
+            raise error("module_name_dot", what="buffer")
         if name == "":
-            raise KeyError('buffer name can\'t be empty string ""')
+            raise error("module_name_empty", what="buffer")
         if hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise error("module_attribute_exists", attr=name)
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
-                            "(torch Tensor or None required)")
+            raise error("buffer_type", type=typename(tensor), attr=name)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -121,15 +115,15 @@ class Module:
 
     def add_module(self, name: str, module) -> None:
         if not isinstance(module, Module) and module is not None:
-            raise TypeError(f"{typename(module)} is not a Module subclass")
+            raise error("not_a_module", type=typename(module))
         if not isinstance(name, str):
-            raise TypeError(f"module name should be a string. Got {typename(name)}")
+            raise error("module_name_type", what="module", type=typename(name))
         if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise error("module_attribute_exists", attr=name)
         if "." in name:
-            raise KeyError(f'module name can\'t contain ".", got: {name}')
+            raise error("module_name_dot_got", attr=name)
         if name == "":
-            raise KeyError('module name can\'t be empty string ""')
+            raise error("module_name_empty", what="module")
         self._modules[name] = module
 
     register_module = add_module
@@ -140,28 +134,25 @@ class Module:
         buffers = self.__dict__.get("_buffers")
         if isinstance(value, Parameter):
             if params is None:
-                raise AttributeError("cannot assign parameters before Module.__init__() call")
+                raise error("module_before_init", what="parameters")
             self._remove(name, self.__dict__, buffers, modules)
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{typename(value)}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
+                raise error("assign_parameter_type", type=typename(value), attr=name)
             self.register_parameter(name, value)
         elif isinstance(value, Module):
             if modules is None:
-                raise AttributeError("cannot assign module before Module.__init__() call")
+                raise error("module_before_init", what="module")
             self._remove(name, self.__dict__, params, buffers)
             modules[name] = value
         elif modules is not None and name in modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' "
-                                "(torch.nn.Module or None expected)")
+                raise error("assign_module_type", type=typename(value), attr=name)
             modules[name] = value
         elif buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' "
-                                "(torch.nn.Buffer, torch.Tensor or None expected)")
+                raise error("assign_buffer_type", type=typename(value), attr=name)
             buffers[name] = value
         else:
             object.__setattr__(self, name, value)
@@ -178,7 +169,7 @@ class Module:
         for where in ("_parameters", "_buffers", "_modules"):
             if where in d and name in d[where]:
                 return d[where][name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise error("module_no_attribute", cls=type(self).__name__, attr=name)
 
     def __delattr__(self, name):
         for where in (self._parameters, self._buffers, self._modules):
@@ -249,10 +240,10 @@ class Module:
             return module
         for item in target.split("."):
             if not hasattr(module, item):
-                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+                raise error("submodule_missing", cls=module._get_name(), item=item)
             module = getattr(module, item)
             if not isinstance(module, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
+                raise error("submodule_not_module", item=item)
         return module
 
     def apply(self, fn):
@@ -264,7 +255,7 @@ class Module:
     # -- modes and gradients ----------------------------------------------------------------------
     def train(self, mode: bool = True):
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise error("train_mode_type")
         self.training = mode
         for module in self.children():
             module.train(mode)
@@ -380,9 +371,9 @@ class Module:
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copy values into this module's parameters; with ``strict``, keys must match exactly."""
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+            raise error("state_dict_type", type=type(state_dict))
         if assign:
-            raise NotImplementedError("gradlab's load_state_dict copies values: assign=True is not supported")
+            raise error("load_state_dict_assign")
         missing_keys, unexpected_keys, error_msgs = [], [], []
         state_dict = OrderedDict(state_dict)
 
@@ -402,8 +393,7 @@ class Module:
                 error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
                     ", ".join(f'"{k}"' for k in missing_keys)))
         if error_msgs:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                type(self).__name__, "\n\t".join(error_msgs)))
+            raise error("load_state_dict_mismatch", cls=type(self).__name__, errors="\n\t".join(error_msgs))
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
     # -- printing ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+from ..errors import error
 
 
 class Linear(Module):
@@ -62,7 +63,7 @@ class Sequential(Module):
         size = len(self)
         idx = operator.index(idx)
         if not -size <= idx < size:
-            raise IndexError(f"index {idx} is out of range")
+            raise error("module_list_index", index=idx, size=size, last=size - 1)
         idx %= size
         return next(islice(iterator, idx, None))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .._creation import empty
 from .._tensor import Tensor
+from ..errors import error
 
 
 class Parameter(Tensor):
@@ -17,9 +18,9 @@ class Parameter(Tensor):
         if data is None:
             data = empty(0)
         if not isinstance(data, Tensor):
-            raise TypeError(f"Parameter(): argument 'data' must be Tensor, not {type(data).__name__}")
+            raise error("parameter_data_type", type=type(data).__name__)
         if requires_grad and not data.dtype.is_floating_point:
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            raise error("parameter_int", data)
         p = data.detach()  # shares data (and version counter) with ``data``, outside any graph
         p.__class__ = cls
         p.requires_grad = bool(requires_grad)

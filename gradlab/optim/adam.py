@@ -17,6 +17,7 @@ from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._tensor import Tensor
 from .optimizer import Optimizer
+from ..errors import error
 
 
 class Adam(Optimizer):
@@ -24,19 +25,19 @@ class Adam(Optimizer):
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
         if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
+            raise error("lr_invalid", lr=lr)
         if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+            raise error("eps_invalid", eps=eps)
         if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+            raise error("beta_invalid", index=0, value=betas[0])
         if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+            raise error("beta_invalid", index=1, value=betas[1])
         if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+            raise error("weight_decay_invalid", weight_decay=weight_decay)
         if not (isinstance(betas[0], float) and isinstance(betas[1], float)):
-            raise ValueError("betas must be either both floats or both Tensors")
+            raise error("betas_type")
         if capturable or differentiable or fused:
-            raise NotImplementedError("gradlab's Adam supports neither capturable, differentiable nor fused")
+            raise error("adam_unsupported")
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
                     "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach, "capturable": capturable,
                     "differentiable": differentiable, "fused": fused,

@@ -15,6 +15,7 @@ from itertools import chain
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..nn.module import typename
+from ..errors import error
 
 
 class _RequiredParameter:
@@ -31,13 +32,12 @@ class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = defaults
         if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of Tensors "
-                            "or dicts, but got " + typename(params))
+            raise error("optim_params_tensor", params, type=typename(params))
         self.state = defaultdict(dict)
         self.param_groups = []
         param_groups = list(params)
         if len(param_groups) == 0:
-            raise ValueError("optimizer got an empty parameter list")
+            raise error("optim_empty")
         if not isinstance(param_groups[0], dict):
             param_groups = [{"params": param_groups}]
         for param_group in param_groups:
@@ -64,13 +64,12 @@ class Optimizer:
     def add_param_group(self, param_group):
         """Add a group of parameters, with its own options (the rest come from the defaults)."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+            raise error("param_group_type", type=type(param_group))
         params = param_group["params"]
         if isinstance(params, Tensor):
             param_group["params"] = [params]
         elif isinstance(params, set):
-            raise TypeError("optimizer parameters need to be organized in ordered collections, but the "
-                            "ordering of tensors in sets will change between runs. Please use a list instead.")
+            raise error("params_set")
         else:
             param_group["params"] = list(params)
 
@@ -84,18 +83,18 @@ class Optimizer:
         param_group["params"] = tensors
         if names:
             if len(names) != len(tensors):
-                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+                raise error("param_names_missing")
             param_group["param_names"] = names
 
         for param in param_group["params"]:
             if not isinstance(param, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + typename(param))
+                raise error("optim_not_tensor", type=typename(param))
             if not self.defaults.get("differentiable", None) and not (param.is_leaf or param.retains_grad):
-                raise ValueError("can't optimize a non-leaf Tensor")
+                raise error("optim_nonleaf", param)
 
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
-                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+                raise error("param_group_required", option=name)
             param_group.setdefault(name, default)
 
         ids = [id(p) for p in param_group["params"]]
@@ -109,10 +108,9 @@ class Optimizer:
             seen.update(id(p) for p in group["params"])
             if ("param_names" in param_group) != ("param_names" in group):
                 which = "with names" if "param_names" in param_group else "without names"
-                raise ValueError("all optimizer param groups should be with/without names. "
-                                 f"cannot add param group {which} to the optimizer")
+                raise error("param_group_names", which=which)
         if not seen.isdisjoint(ids):
-            raise ValueError("some parameters appear in more than one parameter group")
+            raise error("param_in_two_groups")
         self.param_groups.append(param_group)
 
     # -- gradients and steps ------------------------------------------------------------------------
@@ -172,10 +170,9 @@ class Optimizer:
         groups = self.param_groups
         saved_groups = deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
-            raise ValueError("loaded state dict has a different number of parameter groups")
+            raise error("optim_state_groups")
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
-            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of "
-                             "optimizer's group")
+            raise error("optim_state_group_size")
         id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
                           chain.from_iterable(g["params"] for g in groups)))
 

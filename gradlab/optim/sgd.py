@@ -12,24 +12,25 @@ Parameters whose ``.grad`` is None are skipped.
 from __future__ import annotations
 
 from .optimizer import Optimizer
+from ..errors import error
 
 
 class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
         if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
+            raise error("lr_invalid", lr=lr)
         if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
+            raise error("momentum_invalid", momentum=momentum)
         if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+            raise error("weight_decay_invalid", weight_decay=weight_decay)
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening, "weight_decay": weight_decay,
                     "nesterov": nesterov, "maximize": maximize, "foreach": foreach,
                     "differentiable": differentiable, "fused": fused}
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+            raise error("nesterov_invalid")
         if differentiable or fused:
-            raise NotImplementedError("gradlab's SGD supports neither differentiable=True nor fused=True")
+            raise error("sgd_unsupported")
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
