@@ -17,6 +17,22 @@ from .parameter import Parameter
 from ..errors import error
 
 
+def zero_grads(params, set_to_none: bool = True) -> None:
+    """Forget the parameters' gradients: ``None`` (PyTorch 2.x's default), or zeros in place.
+    Shared by ``Module.zero_grad`` and ``Optimizer.zero_grad``."""
+    for p in params:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+            continue
+        if p.grad.grad_fn is not None:
+            p.grad.detach_()
+        else:
+            p.grad.requires_grad_(False)
+        p.grad.zero_()
+
+
 def typename(obj) -> str:
     """``torch.typename``: ``torch.FloatTensor`` for a tensor, ``int`` for 3, ``numpy.ndarray``..."""
     if isinstance(obj, Tensor):
@@ -270,16 +286,7 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        for p in self.parameters():
-            if p.grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # -- dtypes and devices (everything is on the CPU) -----------------------------------------------
     def to(self, *args, **kwargs):

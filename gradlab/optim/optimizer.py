@@ -14,7 +14,7 @@ from itertools import chain
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
-from ..nn.module import typename
+from ..nn.module import typename, zero_grads
 from ..errors import error
 
 
@@ -116,17 +116,7 @@ class Optimizer:
     # -- gradients and steps ------------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: ``None`` by default (PyTorch 2.x), zeros with ``set_to_none=False``."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        if p.grad.grad_fn is not None:
-                            p.grad.detach_()
-                        else:
-                            p.grad.requires_grad_(False)
-                        p.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         """Update the parameters once; ``closure`` (if given) recomputes and returns the loss."""
