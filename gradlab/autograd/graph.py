@@ -168,10 +168,20 @@ def make_node(op, inputs, out, params):
     """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``."""
     cls = _node_classes.get(op) or node_class(op)
     node = object.__new__(cls)
-    # A Python number is wrapped by PyTorch in a tensor with no edge: (None, 0), shape ().
-    node.next_functions = tuple((x._edge(), 0) if hasattr(x, "_data") else (None, 0) for x in inputs)
-    node.shapes = [x._data.shape if hasattr(x, "_data") else () for x in inputs]
-    node.dtypes = [of_array(x._data) if hasattr(x, "_data") else None for x in inputs]
+    edges, shapes, dtypes = [], [], []
+    for x in inputs:
+        data = getattr(x, "_data", None)
+        if data is None:  # a Python number: PyTorch wraps it in a tensor with no edge, shape ()
+            edges.append((None, 0))
+            shapes.append(())
+            dtypes.append(None)
+        else:
+            edges.append((x._edge(), 0))
+            shapes.append(data.shape)
+            dtypes.append(of_array(data))
+    node.next_functions = tuple(edges)
+    node.shapes = shapes
+    node.dtypes = dtypes
     node.params = params
     # Inputs without an edge, for the diagrams (gradlab.viz): {input index: weakref to a tensor
     # that needs no gradient, or the Python number}. Weak: the graph never keeps them alive.
