@@ -14,7 +14,6 @@ import numpy as np
 from . import _dtype, _repr, ops
 from .errors import error
 from ._dtype import Size, result_type
-from .autograd import engine
 from .autograd.grad_mode import _state
 from .autograd.graph import AccumulateGrad, make_node
 

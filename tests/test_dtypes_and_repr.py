@@ -7,7 +7,6 @@ whether memory is shared.
 from __future__ import annotations
 
 import itertools
-import math
 import operator
 
 import numpy as np
