@@ -7,7 +7,7 @@ import textwrap
 
 import numpy as np
 
-from ._common import App, image, new_figure, png, pre
+from ._common import App, image, new_figure
 
 ACTIONS = ("backward()", "grad.zero_()", "optimizer.zero_grad()", "optimizer.step()")
 
@@ -152,11 +152,6 @@ class AccumulationTimeline(App):
         self.outputs = {"text": text, "plot": plot}
         return w.VBox([scenario, step, text, plot])
 
-    def refresh(self):
-        if not self.outputs:
-            return
-        self.outputs["text"].value = pre(self.text())
-        self.outputs["plot"].value = png(self.figure())
 
 
 def accumulation_timeline(scenario=None, actions=None, lr=0.01):

@@ -78,8 +78,23 @@ class App:
     def _build_ui(self, w):  # pragma: no cover - each widget builds its own
         raise NotImplementedError
 
+    _quiet = False  # True while several controls change at once: refresh once, at the end
+
+    def bind(self, control, attr, convert=lambda value: value):
+        """Keep ``self.<attr>`` equal to ``control``'s value, refreshing what is shown."""
+        def on_change(change):
+            setattr(self, attr, convert(change["new"]))
+            if not self._quiet:
+                self.refresh()
+        control.observe(on_change, names="value")
+        self.controls[attr] = control
+
     def refresh(self):
-        """Recompute what the outputs show from the controls' values."""
+        """Show ``self.text()`` and ``self.figure()`` in the "text" and "plot" outputs."""
+        if "text" in self.outputs:
+            self.outputs["text"].value = pre(self.text())
+        if "plot" in self.outputs:
+            self.outputs["plot"].value = png(self.figure())
 
     def _cached(self, key, compute):
         """``compute()``, reused while ``key`` (the settings it depends on) stays the same."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import App, image, new_figure, number, png, pre
+from ._common import App, image, new_figure, number
 
 PRESETS = ("x**3", "x**2 - 2*x", "torch.exp(x)", "torch.tanh(x)", "torch.sigmoid(x)",
            "torch.relu(x)", "x.abs()")
@@ -110,24 +110,10 @@ class DerivativeExplorer(App):
         text = w.HTML()
         plot = image(w, 6.0)
 
-        def on_fn(change):
-            self.fn = change["new"]
-            self.refresh()
-
-        def on_x(change):
-            self.x = float(change["new"])
-            self.refresh()
-        fn.observe(on_fn, names="value")
-        x.observe(on_x, names="value")
-        self.controls = {"fn": fn, "x": x}
+        self.bind(fn, "fn")
+        self.bind(x, "x", float)
         self.outputs = {"text": text, "plot": plot}
         return w.VBox([w.HBox([fn, x]), text, plot])
-
-    def refresh(self):
-        if not self.outputs:
-            return
-        self.outputs["text"].value = pre(self.text())
-        self.outputs["plot"].value = png(self.figure())
 
 
 def derivative_explorer(fn="x**3", x=2.0, x_range=(-3.0, 3.0), h=1e-3):

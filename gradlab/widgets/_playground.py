@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 
-from ._common import App, image, new_figure, number, png, pre
+from ._common import App, image, new_figure, number
 
 X = (1.0, 2.0, 3.0)
 Y = (2.0, 4.0, 6.0)
@@ -122,24 +122,10 @@ class GradientDescentPlayground(App):
         text = w.HTML()
         plot = image(w, 8.0)
 
-        def on_lr(change):
-            self.lr = float(change["new"])
-            self.refresh()
-
-        def on_epochs(change):
-            self.epochs = int(change["new"])
-            self.refresh()
-        lr.observe(on_lr, names="value")
-        epochs.observe(on_epochs, names="value")
-        self.controls = {"lr": lr, "epochs": epochs}
+        self.bind(lr, "lr", float)
+        self.bind(epochs, "epochs", int)
         self.outputs = {"text": text, "plot": plot}
         return w.VBox([w.HBox([lr, epochs]), plot, text])
-
-    def refresh(self):
-        if not self.outputs:
-            return
-        self.outputs["text"].value = pre(self.text())
-        self.outputs["plot"].value = png(self.figure())
 
 
 def gradient_descent_playground(lr=0.1, epochs=10):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import App, image, new_figure, number, png, pre
+from ._common import App, image, new_figure, number
 
 
 def _bowl(p):
@@ -75,7 +75,6 @@ def surface_value(surface, point):
 class OptimizerRace(App):
     """Four optimizers from one start on one surface, for ``steps`` steps."""
 
-    _quiet = False
 
     def __init__(self, surface=None, steps=None, lr=None, adam_lr=None, momentum=0.9):
         super().__init__()
@@ -150,27 +149,14 @@ class OptimizerRace(App):
             self.lr, self.adam_lr, self.steps = float(lr.value), float(adam_lr.value), int(steps.value)
             self.refresh()
 
-        def setter(attr, kind):
-            def on_change(change):
-                setattr(self, attr, kind(change["new"]))
-                if not self._quiet:
-                    self.refresh()
-            return on_change
         surface.observe(on_surface, names="value")
-        steps.observe(setter("steps", int), names="value")
-        lr.observe(setter("lr", float), names="value")
-        adam_lr.observe(setter("adam_lr", float), names="value")
-        momentum.observe(setter("momentum", float), names="value")
-        self.controls = {"surface": surface, "steps": steps, "lr": lr, "adam_lr": adam_lr,
-                         "momentum": momentum}
+        self.controls["surface"] = surface
+        self.bind(steps, "steps", int)
+        self.bind(lr, "lr", float)
+        self.bind(adam_lr, "adam_lr", float)
+        self.bind(momentum, "momentum", float)
         self.outputs = {"text": text, "plot": plot}
         return w.VBox([surface, w.HBox([steps, momentum]), w.HBox([lr, adam_lr]), plot, text])
-
-    def refresh(self):
-        if not self.outputs:
-            return
-        self.outputs["text"].value = pre(self.text())
-        self.outputs["plot"].value = png(self.figure())
 
 
 def optimizer_race(surface=None, steps=None, lr=None, adam_lr=None, momentum=0.9):
