@@ -111,8 +111,7 @@ def _flat_size(size):
 
 
 def _shape(size):
-    if len(size) == 1 and not isinstance(size[0], numbers.Integral):
-        size = tuple(size[0])
+    size = _flat_size(size)
     for s in size:
         if not isinstance(s, numbers.Integral):
             raise error("size_not_int", type=type(s).__name__)

@@ -64,13 +64,14 @@ def apply(op, *inputs, **params):
         out._counter = base._counter  # a view and its base see each other's in-place changes
         out._base = base._base if base._base is not None else base
         out._view_chain = base._view_chain + ((op, params),)
-    if _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
-        out._requires_grad = True
-        out.grad_fn = make_node(op, inputs, out, params)
-        if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
-            _state.trace.append((out.grad_fn, inputs, params))
-    elif not _state.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
-        out._cut = "inference_mode" if _state.inference else "no_grad"  # would have been recorded
+    if any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+        if _state.enabled:
+            out._requires_grad = True
+            out.grad_fn = make_node(op, inputs, out, params)
+            if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
+                _state.trace.append((out.grad_fn, inputs, params))
+        else:  # would have been recorded: the diagrams draw where the graph was cut
+            out._cut = "inference_mode" if _state.inference else "no_grad"
     return out
 
 

@@ -35,11 +35,7 @@ def sum_to(grad, shape):
 
 def _dependencies(roots):
     """How many edges lead into each node reachable from ``roots`` (explicit stack)."""
-    deps = {}
-    seen = set()
-    stack = [node for node in roots]
-    for node in roots:
-        seen.add(node)
+    deps, seen, stack = {}, set(roots), list(roots)
     while stack:
         node = stack.pop()
         for child, _ in node.next_functions:

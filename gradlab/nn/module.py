@@ -93,17 +93,21 @@ class Module:
         return self.forward(*args, **kwargs)
 
     # -- registration -------------------------------------------------------------------------------
-    def register_parameter(self, name: str, param) -> None:
-        if "_parameters" not in self.__dict__:
-            raise error("module_before_init", what="parameter")
+    def _check_new_name(self, name, what: str, registry: str) -> None:
+        """PyTorch's checks before registering a parameter or buffer under ``name``."""
+        if registry not in self.__dict__:
+            raise error("module_before_init", what=what)
         if not isinstance(name, str):
-            raise error("module_name_type", what="parameter", type=typename(name))
+            raise error("module_name_type", what=what, type=typename(name))
         if "." in name:
-            raise error("module_name_dot", what="parameter")
+            raise error("module_name_dot", what=what)
         if name == "":
-            raise error("module_name_empty", what="parameter")
-        if hasattr(self, name) and name not in self._parameters:
+            raise error("module_name_empty", what=what)
+        if hasattr(self, name) and name not in self.__dict__[registry]:
             raise error("module_attribute_exists", attr=name)
+
+    def register_parameter(self, name: str, param) -> None:
+        self._check_new_name(name, "parameter", "_parameters")
         if param is not None and not isinstance(param, Parameter):
             raise error("parameter_type", type=typename(param), attr=name)
         if param is not None and param.grad_fn is not None:
@@ -111,16 +115,7 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
-        if "_buffers" not in self.__dict__:
-            raise error("module_before_init", what="buffer")
-        if not isinstance(name, str):
-            raise error("module_name_type", what="buffer", type=typename(name))
-        if "." in name:
-            raise error("module_name_dot", what="buffer")
-        if name == "":
-            raise error("module_name_empty", what="buffer")
-        if hasattr(self, name) and name not in self._buffers:
-            raise error("module_attribute_exists", attr=name)
+        self._check_new_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise error("buffer_type", type=typename(tensor), attr=name)
         self._buffers[name] = tensor
