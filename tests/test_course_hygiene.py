@@ -191,6 +191,34 @@ def test_every_character_has_a_glyph_on_a_fresh_machine(path):
                          f"use words or marks like [PASS]): {missing}")
 
 
+@per_notebook
+def test_every_exercise_has_a_solution_and_a_check(path):
+    """An "Exercise" heading starts an exercise: before the next heading there is a `solution`
+    cell and a check.answer cell. A question with nothing to check is a "Predict", not an
+    exercise (issue 10: "Exercise 3" in 01 and "Exercise 1" in 02 had no check)."""
+    problems, current, found = [], None, set()
+
+    def close():
+        if current is not None and found != {"solution", "check"}:
+            problems.append(f"{path.name}, {current!r}: no "
+                            + " and no ".join(sorted({"solution", "check"} - found)) + " cell")
+
+    for cell in read(path).cells:
+        if cell.cell_type == "markdown":
+            headings = re.findall(r"^#+\s*(.*)$", cell.source, re.MULTILINE)
+            if headings:
+                close()
+                current = next((h for h in headings if h.startswith("Exercise")), None)
+                found = set()
+        elif current is not None:
+            if "solution" in tags(cell):
+                found.add("solution")
+            if re.search(r"\bcheck\.answer\s*\(", cell.source):
+                found.add("check")
+    close()
+    assert not problems, "\n".join(problems)
+
+
 # ---------------------------------------------------------------- the helpers the guards rely on
 @pytest.mark.parametrize("source, expected", [
     ("import gradlab as torch\nx = torch.ones(2)", False),
