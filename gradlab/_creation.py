@@ -161,7 +161,11 @@ def _allocate(make, shape, dtype):
         raise error("storage_overflow", sizes=list(shape))
     try:
         return make()
-    except (MemoryError, ValueError):
+    except MemoryError:
+        raise error("cannot_allocate", nbytes=nbytes) from None
+    except ValueError as e:
+        if "too big" not in str(e):  # NumPy: "array is too big; `arr.size * ...`"
+            raise
         raise error("cannot_allocate", nbytes=nbytes) from None
 
 

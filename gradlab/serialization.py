@@ -40,6 +40,7 @@ _MAX_DEPTH = 64
 # that expands to much more (a "zip bomb") is refused before the memory is taken.
 _NPY_HEADER_MAX = 65536 + 16
 _MANIFEST_MAX = 16 * 2 ** 20
+_HEAD = 2 ** 20  # how much of an unrecognised file is read to say what it is
 
 
 # ``LoadError`` (the file is not a gradlab save file, or it has been damaged or tampered with) is
@@ -127,24 +128,27 @@ def load(f, map_location=None, weights_only=None, mmap=None, **kwargs):
 
 
 def _not_npz(f, where):
-    """Say what a file that is neither a zip archive nor a .npy file actually is."""
+    """Say what a file that NumPy took for a pickle (neither a zip nor a .npy) actually is."""
     try:
         if hasattr(f, "read"):
             f.seek(0)
-            data = f.read()
+            head = f.read(_HEAD)
+            is_zip = zipfile.is_zipfile(f)
         else:
             with open(f, "rb") as fh:
-                data = fh.read()
+                head = fh.read(_HEAD)
+            is_zip = zipfile.is_zipfile(f)
     except OSError:
         return error("load_not_save_file", where=where, detail="unreadable")
-    if data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
-        return error("load_pickle", where=where)
-    start = data.find(b"PK\x03\x04")
-    if start > 0 and zipfile.is_zipfile(io.BytesIO(data)):
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return error("load_pickle", where=where)  # a pickle's opening PROTO opcode
+    if is_zip:  # a zip is found from its end, so bytes put in front don't hide it
+        start = head.find(b"PK\x03\x04")
+        junk = f"{start} bytes of" if start > 0 else "more than 1 MiB of"
         return error("load_not_save_file", where=where,
-                     detail=f"a zip archive with {start} bytes of something else in front of it")
+                     detail=f"a zip archive with {junk} something else in front of it")
     return error("load_not_save_file", where=where,
-                 detail=f"neither a zip archive (.npz) nor a NumPy array (.npy); it starts with {data[:8]!r}")
+                 detail=f"neither a zip archive (.npz) nor a NumPy array (.npy); it starts with {head[:8]!r}")
 
 
 class _Reader:
