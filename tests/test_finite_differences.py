@@ -20,7 +20,7 @@ import pytest
 
 import gradlab
 from gradlab import ops
-from gradlab.ops import Op
+from gradlab.ops import Op, Rule
 
 from test_ops_vs_torch import CASES, Case
 
@@ -164,12 +164,13 @@ def test_every_op_is_exercised():
 
 def test_the_checker_catches_a_wrong_rule():
     """The oracle is not vacuous: a deliberately wrong derivative rule is caught."""
-    wrong = Op("sq", "PowBackward0", np.square, grads=(lambda g, n: g * n.a * 3,),  # should be 2a
-               saves=("a",))
+    wrong = Op("sq", "PowBackward0", np.square, rules=[
+        Rule("self", "∂(a²)/∂a = 3a", lambda grad, self: grad * self * 3)])  # should be 2a
     bad = Case("wrong", lambda L, x: x._apply(wrong), (((3,), "real"),), op="pow_scalar")
     with pytest.raises(AssertionError):
         check_vjp(bad, 0)
-    right = Op("sq", "PowBackward0", np.square, grads=(lambda g, n: g * n.a * 2,), saves=("a",))
+    right = Op("sq", "PowBackward0", np.square, rules=[
+        Rule("self", "∂(a²)/∂a = 2a", lambda grad, self: grad * self * 2)])
     check_vjp(Case("right", lambda L, x: x._apply(right), (((3,), "real"),), op="pow_scalar"), 0)
 
 
