@@ -38,6 +38,9 @@ class MinMax(tuple):
 
 def _check_sub(a, b):
     """PyTorch refuses ``-`` when either side is a bool (a bool tensor or a Python bool)."""
+    if getattr(a, "_data", None) is not None and a._data.dtype.kind == "f" and (
+            type(b) is float or getattr(b, "_data", None) is not None and b._data.dtype.kind == "f"):
+        return  # the common case: numbers on both sides
     bools = [x.dtype is _dtype.bool_ if isinstance(x, _t.Tensor) else isinstance(x, bool) for x in (a, b)]
     if all(bools):
         raise error("sub_bool_both")

@@ -14,16 +14,17 @@ from ._dtype import result_type
 from .autograd.grad_mode import _state
 from .autograd.graph import make_node
 
+from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
+
 
 def record(op, *inputs, **params):
     """Run ``op`` forward on tensors and Python numbers; record it if a gradient must flow."""
-    from ._tensor import Tensor
     arrays = _promoted(op, inputs, params) if op.promote else [
         getattr(x, "_data", x) for x in inputs]
     data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    out = Tensor._make(data)
+    out = _t.Tensor._make(data)
     if op.view:
         base = inputs[0]
         out._counter = base._counter  # a view and its base see each other's in-place changes

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from . import _dtype, _repr, ops
+from . import _dtype, _repr, autograd, ops
 from .errors import error
 from ._dtype import Size, result_type
 from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
@@ -185,7 +185,6 @@ class Tensor(ViewMethods, InPlaceMethods):
         return self._edge().register_prehook(hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from . import autograd
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # -- metadata ------------------------------------------------------------------------------------
@@ -346,6 +345,9 @@ class Tensor(ViewMethods, InPlaceMethods):
         return apply(op, self, *others, **params)
 
     def _binary(self, other, op):
+        kind = type(other)
+        if kind is float or kind is int:  # the common case first: no ABC check
+            return record(op, self, other)
         if isinstance(other, Tensor):
             if other._data.shape != self._data.shape:
                 _broadcast_shape(self._data.shape, other._data.shape)

@@ -255,13 +255,13 @@ class InPlaceMethods:
             return False
         if not isinstance(array, (np.ndarray, float, int)) or isinstance(array, bool):
             return False
-        if isinstance(array, np.ndarray) and np.broadcast_shapes(array.shape, self._data.shape) != self._data.shape:
+        if (isinstance(array, np.ndarray) and array.shape != self._data.shape
+                and np.broadcast_shapes(array.shape, self._data.shape) != self._data.shape):
             return False
         if self._data.dtype.kind != "f" or not self._data.flags.writeable:
             return False
         op.forward(self._data, array, out=self._data)
-        if self._counter is not None:
-            self._counter[0] += 1
+        self._bump()
         return True
 
     def add_(self, other, alpha=1):
@@ -284,6 +284,10 @@ class InPlaceMethods:
         return self._inplace(ops.clamp, min=min, max=max)
 
     def zero_(self):
+        if not (_state.enabled and self._requires_grad) and self._counter is not None:
+            self._data[...] = 0  # nothing to record (``w.grad.zero_()``): write the zeros directly
+            self._bump()
+            return self
         return self._inplace(ops.zero)
 
     def fill_(self, value):

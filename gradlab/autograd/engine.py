@@ -35,12 +35,13 @@ def backward_pass(roots, retain_graph=False, run=None):
     while ready:
         node = heapq.heappop(ready)[2]
         grad = pending.pop(node, None)  # None: no gradient reached this node
-        grads = run(node, grad) if grad is not None else ()
+        grads = run(node, grad) if grad is not None else None
         if not retain_graph:
             node.release()
-        for child, g in zip(node._next, grads or [None] * len(node._next)):
+        for i, child in enumerate(node._next):
             if child is None:
                 continue
+            g = grads[i] if grads else None
             if g is not None:
                 pending[child] = pending[child] + g if child in pending else g
             deps[child] -= 1

@@ -22,14 +22,14 @@ from ..errors import error
 from ..ops import sum_to
 
 _sequence = itertools.count()
-_FREED = {}  # a node's saved values after backward has released them
+_FREED = ("freed",)  # a node's saved values after backward has released them
 
 
 class Node:
     """Base of every backward node; ``type(node).__name__`` is PyTorch's name (``MulBackward0``)."""
 
-    __slots__ = ("_next", "shapes", "dtypes", "params", "_saved", "seq", "_pre_hooks",
-                 "_constants", "__weakref__")
+    __slots__ = ("_next", "shapes", "dtypes", "params", "_saved_names", "_saved", "seq",
+                 "_pre_hooks", "_consts", "__weakref__")
     op = None  # set on each op's node class
 
     def name(self) -> str:
@@ -41,15 +41,26 @@ class Node:
     def next_functions(self):
         return tuple((child, 0) for child in self._next)
 
+    @property
+    def _constants(self):
+        """{input index: the Python number, or a weakref to the tensor} for inputs with no edge
+        (the diagrams write numbers into the op's text and draw constant tensors)."""
+        consts = self._consts
+        return None if consts is None else {i: c for i, c in enumerate(consts) if c is not None}
+
     def apply(self, grad):
         """The gradient for each input (None where none is needed), in the input's shape and dtype."""
         tensors = hasattr(grad, "_data")
         out = []
+        rules = self.op.rules
         for i, child in enumerate(self._next):
             if child is None:
                 out.append(None)
                 continue
-            g = sum_to(self.input_grad(i, grad, tensors), self.shapes[i])
+            rule = rules[0] if len(rules) <= i else rules[i]  # one rule serves every input of cat
+            g = rule.fn(grad, *[self.read(name, i, tensors) for name in rule.reads]) \
+                if rule.reads else rule.fn(grad)
+            g = sum_to(g, self.shapes[i])
             if tensors:
                 if g._data.dtype != self.dtypes[i]:  # e.g. float32 flowing into a float64 input
                     g = g.to(self.dtypes[i])
@@ -67,11 +78,10 @@ class Node:
 
     def read(self, name, i=None, tensors=False):
         """A value a rule reads: a saved tensor, a parameter, an input's shape or dtype."""
-        saved = self._saved
-        if saved is not None and name in saved:
-            if saved is _FREED:
+        if name in self._saved_names:
+            if self._saved is _FREED:
                 raise error("freed_graph", node=self.name())
-            value = saved[name]
+            value = self._saved[self._saved_names.index(name)]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
         if name in self.params:
             return self.params[name]
@@ -82,7 +92,7 @@ class Node:
         if name.endswith(("_shape", "_dtype")):
             k = self.op.inputs.index(name[:-6])
             return self.shapes[k] if name.endswith("_shape") else self.dtypes[k]
-        if saved is _FREED:
+        if self._saved is _FREED:
             raise error("freed_graph", node=self.name())
         raise error("node_no_attribute", cls=type(self).__name__, attr=name)
 
@@ -149,7 +159,7 @@ def accumulate(variable, grad):
 
     Like PyTorch, the first gradient is stored without a copy when nobody else holds it.
     """
-    from .._tensor import Tensor
+    Tensor = _t.Tensor
     if hasattr(grad, "_data"):  # create_graph: gradients are part of a graph themselves
         variable._grad = grad if variable._grad is None else variable._grad + grad
         return
@@ -238,46 +248,56 @@ def node_class(op):
     return cls
 
 
+_interned = {}  # shapes and dtypes tuples: a long graph repeats a few of them
+
+
 def make_node(op, inputs, out, params):
     """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``."""
     node = object.__new__(_node_classes.get(op) or node_class(op))
     edges, shapes, dtypes = [], [], []
     constants = None
-    for i, x in enumerate(inputs):
+    for x in inputs:
         data = getattr(x, "_data", None)
         if data is None:  # a Python number: PyTorch wraps it in a tensor with no edge, shape ()
             edges.append(None)
             shapes.append(())
             dtypes.append(None)
         else:
-            edge = x._edge()
+            edge = x.grad_fn or (x._edge() if x._requires_grad else None)
             edges.append(edge)
             shapes.append(data.shape)
             dtypes.append(data.dtype)
             if edge is not None:
                 continue
-        # Inputs without an edge, for the diagrams (gradlab.viz): {input index: weakref to a
-        # tensor that needs no gradient, or the Python number}. Weak: never kept alive by it.
+        # Inputs without an edge, for the diagrams (gradlab.viz): a weakref to a tensor that
+        # needs no gradient, or the Python number. Weak: the graph never keeps them alive.
         if constants is None:
-            constants = {}
-        constants[i] = x if data is None else weakref.ref(x)
-    node._next = tuple(edges)
-    node.shapes = tuple(shapes)
-    node.dtypes = tuple(dtypes)
-    node.params = params
-    node._constants = constants
+            constants = [None] * len(inputs)
+        constants[len(edges) - 1] = x if data is None else weakref.ref(x)
+    node._next = edges = tuple(edges)
+    key = (tuple(shapes), tuple(dtypes))
+    node.shapes, node.dtypes = _interned.setdefault(key, key)
+    node.params = params or _NO_PARAMS
+    node._consts = None if constants is None else tuple(constants)
     node.seq = next(_sequence)
     node._pre_hooks = None
-    names = op.saves_for(tuple(e is not None for e in edges)) if op.saves else ()
+    names = op.saves_for(tuple([e is not None for e in edges])) if op.saves else ()
+    node._saved_names = names
     if names:
-        saved = {}
+        saved = []
         for name in names:
             if name == "result":
-                saved[name] = SavedTensor(out, True)
+                saved.append(SavedTensor(out, True))
             else:
-                value = inputs[op.inputs.index(name)] if not op.variadic else None
-                saved[name] = SavedTensor(value, False) if hasattr(value, "_data") else value
-        node._saved = saved
+                value = inputs[op.inputs.index(name)]
+                saved.append(SavedTensor(value, False) if hasattr(value, "_data") else value)
+        node._saved = tuple(saved)
     else:
         node._saved = None
     return node
+
+
+_NO_PARAMS = {}  # shared by every node whose op takes none (never written to)
+
+
+from .. import _tensor as _t  # noqa: E402  (last: _tensor itself imports this module)
