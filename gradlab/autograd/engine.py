@@ -29,25 +29,45 @@ def backward_pass(roots, retain_graph=False, run=None):
     for node, grad in roots:
         pending[node] = pending[node] + grad if node in pending else grad
     deps = dependencies(pending)
-    ready = [(-node.seq, k, node) for k, node in enumerate(pending) if node not in deps]
-    heapq.heapify(ready)
-    tie = len(ready)
+    ready = Ready(node for node in pending if node not in deps)
     while ready:
-        node = heapq.heappop(ready)[2]
+        node = ready.pop()
         grad = pending.pop(node, None)  # None: no gradient reached this node
-        grads = run(node, grad) if grad is not None else None
+        if grad is not None:
+            send(node, run(node, grad), pending)
         if not retain_graph:
             node.release()
-        for i, child in enumerate(node._next):
-            if child is None:
-                continue
-            g = grads[i] if grads else None
-            if g is not None:
-                pending[child] = pending[child] + g if child in pending else g
-            deps[child] -= 1
-            if deps[child] == 0:
-                tie += 1
-                heapq.heappush(ready, (-child.seq, tie, child))
+        for child in node._next:
+            if child is not None:
+                deps[child] -= 1
+                if deps[child] == 0:
+                    ready.push(child)
+
+
+def send(node, grads, pending):
+    """Add the gradient for each of ``node``'s inputs to what that input's node has received."""
+    for child, g in zip(node._next, grads):
+        if child is not None and g is not None:
+            pending[child] = pending[child] + g if child in pending else g
+
+
+class Ready:
+    """The nodes that may run, the most recently created first (PyTorch's order)."""
+
+    def __init__(self, nodes):
+        self._heap = [(-node.seq, k, node) for k, node in enumerate(nodes)]
+        heapq.heapify(self._heap)
+        self._tie = len(self._heap)  # ties (AccumulateGrad) in the order they became ready
+
+    def __bool__(self):
+        return bool(self._heap)
+
+    def push(self, node):
+        self._tie += 1
+        heapq.heappush(self._heap, (-node.seq, self._tie, node))
+
+    def pop(self):
+        return heapq.heappop(self._heap)[2]
 
 
 def run_node(node, grad):

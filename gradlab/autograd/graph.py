@@ -149,9 +149,10 @@ class AccumulateGrad:
 
 AccumulateGrad.__module__ = "builtins"  # see node_class
 
-# The references an unshared gradient array has inside ``accumulate`` (its caller's and its own
-# local, the call's argument): more means someone else holds it too, so .grad gets a copy.
-_UNSHARED = 4
+# The references an unshared gradient array has inside ``accumulate``: the engine's, one per
+# call on the way (run_node, AccumulateGrad.apply, accumulate) and getrefcount's own. More means
+# someone else holds it too (another input, the caller's ``gradient=``, a hook), so .grad gets a copy.
+_UNSHARED = 5
 
 
 def accumulate(variable, grad):
