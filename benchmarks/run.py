@@ -468,7 +468,7 @@ def per_op_scaling(libs, cfg, small=1_000, large=100_000):
 MILLION_CODE = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-import gc
+import numpy as np
 impl = {impl!r}
 if impl == "torch":
     import torch as lib
@@ -485,7 +485,8 @@ for _ in range({ops} // 2):
 y.backward()
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-assert abs(x.grad.item() - 1.0001 ** ({ops} // 2)) < 1e-3 * 1.0001 ** ({ops} // 2)
+expected = float(np.float32(1.0001)) ** ({ops} // 2)  # the float32 multiplier, N times
+assert abs(x.grad.item() - expected) < 1e-2 * expected, (x.grad.item(), expected)
 print(seconds, (peak - base) / 1024)
 """
 
@@ -505,6 +506,7 @@ def million_chain(libs, ops=1_000_000):
                               env={**os.environ, "OMP_NUM_THREADS": "1"})
         if done.returncode:
             out[impl] = {"error": f"failed: {done.stderr.strip().splitlines()[-1]}"}
+            print(f"  (f) {ops:,}-op chain, {impl}: {out[impl]['error']}", flush=True)
             continue
         seconds, mib = map(float, done.stdout.split())
         out[impl] = {"seconds": seconds, "MiB": mib}
