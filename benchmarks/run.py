@@ -263,12 +263,12 @@ def first_example_numpy(np_):
 # (b) the guide's linear regression (10 epochs, without the print)
 # --------------------------------------------------------------------------------------------
 
-def linreg_autograd(lib):
+def linreg_autograd(lib, epochs=10):
     def step():
         x = lib.tensor([1.0, 2.0, 3.0])
         y_true = lib.tensor([2.0, 4.0, 6.0])
         w = lib.tensor(0.0, requires_grad=True)
-        for epoch in range(10):
+        for epoch in range(epochs):
             y_pred = w * x
             loss = ((y_pred - y_true) ** 2).mean()
             loss.backward()
@@ -280,12 +280,12 @@ def linreg_autograd(lib):
     return step, lambda: step()
 
 
-def linreg_numpy(np_):
+def linreg_numpy(np_, epochs=10):
     def step():
         x = np_.array([1.0, 2.0, 3.0], dtype=np_.float32)
         y_true = np_.array([2.0, 4.0, 6.0], dtype=np_.float32)
         w = np_.array(0.0, dtype=np_.float32)
-        for epoch in range(10):
+        for epoch in range(epochs):
             y_pred = w * x
             diff = y_pred - y_true
             loss = (diff ** 2).mean()
@@ -423,6 +423,107 @@ def chain_numpy(np_):
 
 
 # --------------------------------------------------------------------------------------------
+# (e) cost per op as the graph grows, (f) a 1,000,000-op chain
+# --------------------------------------------------------------------------------------------
+
+def chain_of(lib, ops):
+    """Forward and backward through a chain of ``ops`` ops (two per step, as in (d))."""
+    x = lib.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(ops // 2):
+        y = y * 1.0001 + 0.0001
+    y.backward()
+    return x.grad
+
+
+def per_op_scaling(libs, cfg, small=1_000, large=100_000):
+    """µs per op (forward + backward) on a chain of ``small`` and of ``large`` ops, GC on.
+    The sizes are interleaved round by round, so background load hits both alike."""
+    out = {}
+    for impl in ("gradlab", "torch"):
+        lib, error = libs[impl]
+        if lib is None:
+            out[impl] = {"error": f"unavailable: {error}"}
+            continue
+        gc.enable()
+        chain_of(lib, small)  # warm-up
+        repeats_small = max(1, large // small // 4)  # about as long as one large chain
+        samples = {small: [], large: []}
+        for _ in range(max(3, cfg.repeats // 2)):
+            start = timeit.default_timer()
+            for _ in range(repeats_small):
+                chain_of(lib, small)
+            samples[small].append((timeit.default_timer() - start) / repeats_small / small)
+            start = timeit.default_timer()
+            chain_of(lib, large)
+            samples[large].append((timeit.default_timer() - start) / large)
+        out[impl] = {n: statistics.median(v) * 1e6 for n, v in samples.items()}
+    for impl, r in out.items():
+        if "error" not in r:
+            print(f"  (e) per op, {small:,} vs {large:,} ops, {impl}: {r[small]:.2f} us vs "
+                  f"{r[large]:.2f} us  (x{r[large] / r[small]:.2f})", flush=True)
+    return out
+
+
+MILLION_CODE = """
+import sys, time
+sys.path.insert(0, {root!r})
+
+
+def peak_mib():  # VmHWM: this process's own peak (ru_maxrss would include the parent's, from fork)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+
+
+import numpy as np
+impl = {impl!r}
+if impl == "torch":
+    import torch as lib
+    lib.set_num_threads(1)
+else:
+    import gradlab as lib
+lib.tensor(1.0)
+base = peak_mib()
+start = time.perf_counter()
+x = lib.tensor(1.0, requires_grad=True)
+y = x
+for _ in range({ops} // 2):
+    y = y * 1.0001 + 0.0001
+y.backward()
+seconds = time.perf_counter() - start
+peak = peak_mib()
+expected = float(np.float32(1.0001)) ** ({ops} // 2)  # the float32 multiplier, N times
+assert abs(x.grad.item() - expected) < 1e-2 * expected, (x.grad.item(), expected)
+print(seconds, peak - base)
+"""
+
+
+def million_chain(libs, ops=1_000_000):
+    """Each implementation in a fresh process: seconds for forward + backward, and how much
+    the process's peak resident memory grew (MiB, VmHWM; torch's allocator is invisible to
+    tracemalloc)."""
+    import subprocess
+    out = {}
+    root = str(Path(__file__).resolve().parents[1])
+    for impl in ("gradlab", "torch"):
+        if libs[impl][0] is None:
+            out[impl] = {"error": f"unavailable: {libs[impl][1]}"}
+            continue
+        code = MILLION_CODE.format(root=root, impl=impl, ops=ops)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "OMP_NUM_THREADS": "1"})
+        if done.returncode:
+            out[impl] = {"error": f"failed: {done.stderr.strip().splitlines()[-1]}"}
+            print(f"  (f) {ops:,}-op chain, {impl}: {out[impl]['error']}", flush=True)
+            continue
+        seconds, mib = map(float, done.stdout.split())
+        out[impl] = {"seconds": seconds, "MiB": mib}
+        print(f"  (f) {ops:,}-op chain, {impl}: {seconds:.1f} s, peak memory +{mib:.0f} MiB",
+              flush=True)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------
 
@@ -430,9 +531,17 @@ TARGETS = [
     # (label, benchmark key, numerator, denominator, target, metric)
     ("guide first example   gradlab/torch time", "first_example", "gradlab", "torch", 0.3, "time"),
     ("guide linear regress. gradlab/torch time", "linear_regression", "gradlab", "torch", 0.3, "time"),
+    ("  ... 1,000 epochs    gradlab/torch time", "linear_regression_1000", "gradlab", "torch", 0.3, "time"),
     ("MLP step              gradlab/numpy time", "mlp_step", "gradlab", "numpy", 1.1, "time"),
     ("MLP step       gradlab/numpy peak memory", "mlp_step", "gradlab", "numpy", 1.2, "memory"),
     ("10k chain             gradlab/torch time", "chain", "gradlab", "torch", 0.5, "time"),
+]
+
+
+EXTRA_TARGETS = [
+    ("per op, 100k vs 1k ops  gradlab/gradlab", "scaling", "gradlab", "gradlab", 1.25, "us"),
+    ("1M-op chain           gradlab/torch time", "million", "gradlab", "torch", 0.5, "seconds"),
+    ("1M-op chain    gradlab/torch peak memory", "million", "gradlab", "torch", 1.0, "MiB"),
 ]
 
 
@@ -445,6 +554,8 @@ def main(argv=None) -> int:
         help="BLAS/intra-op threads for NumPy (OpenBLAS) and torch alike (default 1: on a "
              "small shared machine two thread pools spinning against each other make timings "
              "erratic); 0 keeps NumPy's default and gives torch the same count")
+    parser.add_argument("--no-million", action="store_true",
+                        help="skip the 1,000,000-op chain (about a minute per implementation)")
     parser.add_argument("--no-gc", action="store_true",
                         help="time with garbage collection off (diagnostic)")
     args = parser.parse_args(argv)
@@ -476,6 +587,9 @@ def main(argv=None) -> int:
                           first_example_numpy, "us", 1e6, False),
         "linear_regression": ("(b) guide linear regression, per 10-epoch loop", linreg_autograd,
                               linreg_numpy, "us", 1e6, False),
+        "linear_regression_1000": ("(b) ... the same, 1,000 epochs, per loop",
+                                   lambda lib: linreg_autograd(lib, 1000),
+                                   lambda np_: linreg_numpy(np_, 1000), "ms", 1e3, False),
         "mlp_step": ("(c) MLP 784-256-10 step, batch 128", mlp_autograd, mlp_numpy, "ms", 1e3, True),
         "chain": ("(d) 10,000-step chain, per fwd+bwd", chain_autograd, chain_numpy, "ms", 1e3,
                   False),
@@ -506,15 +620,26 @@ def main(argv=None) -> int:
         print(f"{title:{width}}  " + "  ".join(
             f"{(c if len(c) <= w else c[:w - 1] + '…'):>{w}}" for c, w in zip(cells, cols)))
 
+    print("running (e) and (f):")
+    scaling = per_op_scaling(libs, cfg, large=10_000 if args.quick else 100_000)
+    million = million_chain(libs, ops=20_000 if args.quick else 1_000_000) \
+        if not args.no_million else {}
+
+    def ratio_of(label, key, num, den, metric):
+        if key == "scaling":
+            r = scaling.get("gradlab", {})
+            return None if "error" in r else r[max(r)] / r[min(r)]
+        if key == "million":
+            a, b = million.get(num, {}), million.get(den, {})
+            return a[metric] / b[metric] if metric in a and metric in b and b[metric] else None
+        a, b = results[key][metric][num], results[key][metric][den]
+        return None if a.value is None or b.value is None else a.value / b.value
+
     ratios = []
     print("\nratios the project tracks:")
-    for label, key, num, den, target, metric in TARGETS:
-        a, b = results[key][metric][num], results[key][metric][den]
-        if a.value is None or b.value is None:
-            ratio, verdict = None, "unavailable"
-        else:
-            ratio = a.value / b.value
-            verdict = "met" if ratio <= target else "missed"
+    for label, key, num, den, target, metric in TARGETS + EXTRA_TARGETS:
+        ratio = ratio_of(label, key, num, den, metric)
+        verdict = "unavailable" if ratio is None else "met" if ratio <= target else "missed"
         ratios.append({"ratio": label, "value": ratio, "target": target, "verdict": verdict})
         shown = f"{ratio:6.3f}" if ratio is not None else "     -"
         print(f"  {label}  {shown}  (target <= {target})  {verdict}")
@@ -539,6 +664,8 @@ def main(argv=None) -> int:
                 }
                 for key, r in results.items()
             },
+            "scaling_us_per_op": {i: {str(k): v for k, v in r.items()} for i, r in scaling.items()},
+            "million_chain": million,
             "ratios": ratios,
         }
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")

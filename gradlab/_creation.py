@@ -80,6 +80,9 @@ def _check_rectangular(values):
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of ``data`` (a number, nested lists, or a NumPy array)."""
+    if dtype is None and (type(data) is float or type(data) is list and data and all(
+            type(v) is float for v in data)):  # the common case, fast: float32 from floats
+        return _finish(np.array(data, dtype=np.float32), None, requires_grad)
     _dtype_arg("tensor", dtype)
     if isinstance(data, Tensor):
         warnings.warn(

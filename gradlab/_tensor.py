@@ -1,21 +1,30 @@
 """``Tensor``: a NumPy array plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
 
-Every differentiable method goes through ``apply``, which runs an op's forward from
-``gradlab.ops`` and, when grad mode is on and an input requires grad, records a node for it.
+Every differentiable method ends in ``gradlab._record.record``, which runs an op's forward from
+the op table (``gradlab.ops``) and, when grad mode is on and an input requires grad, records a
+node for it. Ops marked ``method=True`` in the table become methods here without a line of
+their own; views and in-place writes live in ``gradlab._views``, the functional ops (matmul,
+cat, stack, where) and argument checks in ``gradlab._functional``.
 """
 from __future__ import annotations
 
-import functools
 import numbers
 import warnings
 
 import numpy as np
 
-from . import _dtype, _repr, ops
+from . import _dtype, _repr, autograd, ops
 from .errors import error
 from ._dtype import Size, result_type
+from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
+                          _same_dtype, cat, matmul, stack, where)
+from ._record import record
+from ._compare import ComparisonMethods
+from ._views import InPlaceMethods, ViewMethods
 from .autograd.grad_mode import _state
-from .autograd.graph import AccumulateGrad, make_node
+from .autograd.graph import AccumulateGrad
+
+apply = record  # the name gradlab.nn.functional uses
 
 _NONLEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -26,65 +35,7 @@ _NONLEAF_GRAD_WARNING = (
 )
 
 
-def _common_float(inputs):
-    """The shared floating dtype of all tensor inputs, when promotion can't change it; else None."""
-    target = None
-    for x in inputs:
-        if isinstance(x, Tensor):
-            d = x._data.dtype
-            if target is None:
-                target = d
-            elif d != target:
-                return None
-        elif type(x) is not float and type(x) is not int:
-            return None
-    return target if target is not None and target.kind == "f" else None
-
-
-def apply(op, *inputs, **params):
-    """Run ``op`` forward on tensors and Python numbers; record it if a gradient must flow."""
-    if op.promote:
-        target = _common_float(inputs) if not op.scalar else None  # the common case, fast
-        if target is None:
-            scalars = (params[op.scalar],) if op.scalar else ()
-            dtype = result_type(*inputs, *scalars)
-            if op.promote == "float" and not dtype.is_floating_point:
-                dtype = _dtype.default_float
-            target = dtype.np
-        arrays = [x._data.astype(target, copy=False) if isinstance(x, Tensor) else np.asarray(x, target)
-                  for x in inputs]
-    else:
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
-    data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
-    if type(data) is not np.ndarray:
-        data = np.asarray(data)
-    out = Tensor._make(data)
-    if op.view:
-        base = inputs[0]
-        out._counter = base._counter  # a view and its base see each other's in-place changes
-        out._base = base._base if base._base is not None else base
-        out._view_chain = base._view_chain + ((op, params),)
-    if any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
-        if _state.enabled:
-            out._requires_grad = True
-            out.grad_fn = make_node(op, inputs, out, params)
-            if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
-                _state.trace.append((out.grad_fn, inputs, params))
-        else:  # would have been recorded: the diagrams draw where the graph was cut
-            out._cut = "inference_mode" if _state.inference else "no_grad"
-    return out
-
-
-def _as_index(key):
-    """A Python/tensor index as NumPy understands it."""
-    if isinstance(key, Tensor):
-        return key._data
-    if isinstance(key, tuple):
-        return tuple(k._data if isinstance(k, Tensor) else k for k in key)
-    return key
-
-
-class Tensor:
+class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
                  "_retains_grad", "_hooks", "name", "_cut", "_base", "_view_chain",
                  "__weakref__")
@@ -189,6 +140,11 @@ class Tensor:
             self._accumulator = weakref.ref(acc)
         return acc
 
+    def _bump(self):
+        """Count one more in-place change (PyTorch's version counter)."""
+        if self._counter is not None:
+            self._counter[0] += 1
+
     def detach(self):
         """A tensor sharing this one's data (and version counter), outside the graph."""
         t = Tensor._make(self._data)
@@ -230,7 +186,6 @@ class Tensor:
         return self._edge().register_prehook(hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from . import autograd
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # -- metadata ------------------------------------------------------------------------------------
@@ -391,6 +346,9 @@ class Tensor:
         return apply(op, self, *others, **params)
 
     def _binary(self, other, op):
+        kind = type(other)
+        if kind is float or kind is int:  # the common case first: no ABC check
+            return record(op, self, other)
         if isinstance(other, Tensor):
             if other._data.shape != self._data.shape:
                 _broadcast_shape(self._data.shape, other._data.shape)
@@ -483,36 +441,16 @@ class Tensor:
 
     negative = neg
 
-    def reciprocal(self):
-        return apply(ops.reciprocal, self)
 
     def square(self):
         return self ** 2
 
-    def exp(self):
-        return apply(ops.exp, self)
 
-    def log(self):
-        return apply(ops.log, self)
 
-    def sqrt(self):
-        return apply(ops.sqrt, self)
 
-    def abs(self):
-        if self.dtype is _dtype.bool_:
-            raise error("abs_bool", self)
-        return apply(ops.abs, self)
 
-    def relu(self):
-        if self.dtype is _dtype.bool_:
-            raise error("relu_bool", self)
-        return apply(ops.relu, self)
 
-    def sigmoid(self):
-        return apply(ops.sigmoid, self)
 
-    def tanh(self):
-        return apply(ops.tanh, self)
 
     def clamp(self, min=None, max=None):
         if min is None and max is None:
@@ -533,14 +471,11 @@ class Tensor:
     def minimum(self, other):
         _check_broadcast(self, other)
         return apply(ops.minimum, self, other)
-
     def sign(self):
-        if self.dtype is _dtype.bool_:
-            return Tensor._make(self._data.copy())
-        out = np.asarray(np.sign(self._data))
-        if out.dtype.kind == "f":  # PyTorch: sign(nan) = 0 (so abs'(nan) = 0 too)
-            out = np.where(np.isnan(out), out.dtype.type(0), out)
-        return Tensor._make(out)
+        return Tensor._make(ops.sign_array(self._data))
+
+    def _zeros_like(self):
+        return Tensor._make(np.zeros_like(self._data))
 
     def masked_fill(self, mask, value):
         if isinstance(value, Tensor):
@@ -647,490 +582,18 @@ class Tensor:
     def bmm(self, other):
         return apply(ops.bmm, self, other)
 
-    # -- shapes ---------------------------------------------------------------------------------
-    def _shape_arg(self, shape):
-        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
-            shape = tuple(shape[0])
-        shape = tuple(int(s) for s in shape)
-        if shape.count(-1) > 1:
-            raise error("one_inferred_dim", self)
-        known = int(np.prod([s for s in shape if s != -1]))
-        n = self._data.size
-        if -1 in shape:
-            if known == 0 or n % known:
-                raise error("shape_invalid", self, target=list(shape), numel=n)
-            shape = tuple(n // known if s == -1 else s for s in shape)
-        elif known != n:
-            raise error("shape_invalid", self, target=list(shape), numel=n)
-        return shape
 
-    def view(self, *shape):
-        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
-            raise error("view_dtype", self)
-        shape = self._shape_arg(shape)
-        if not self._data.flags.c_contiguous and self._data.size > 1 and shape != self.shape:
-            raise error("view_noncontiguous", self)
-        return apply(ops.view, self, shape=shape)
-
-    def reshape(self, *shape):
-        shape = self._shape_arg(shape)
-        if self._data.flags.c_contiguous or self._data.size <= 1:
-            return apply(ops.view, self, shape=shape)
-        return apply(ops.unsafe_view, self.clone(), shape=shape)  # PyTorch: clone, then view
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        if self._data.ndim == 0:
-            return self.reshape(1)
-        s, e = self._dim(start_dim), self._dim(end_dim)
-        shape = self.shape
-        return self.reshape(*shape[:s], -1, *shape[e + 1:]) if s < e else self
-
-    def view_as(self, other):
-        return self.view(other.shape)
-
-    def reshape_as(self, other):
-        return self.reshape(other.shape)
-
-    def expand(self, *shape):
-        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
-            shape = tuple(shape[0])
-        lead = len(shape) - self._data.ndim
-        if lead < 0:
-            raise error("expand_fewer_sizes", self, legacy=_dtype.LEGACY_NAMES[self.dtype],
-                        sizes=list(self.shape), size=list(shape), nsizes=len(shape), ndim=self._data.ndim)
-        shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
-        if shape == self._data.shape:
-            return self
-        _broadcast_shape(self._data.shape, shape, "expanded size", "existing size", target=True)
-        return apply(ops.expand, self, shape=shape)
-
-    def expand_as(self, other):
-        return self.expand(other.shape)
-
-    def transpose(self, dim0, dim1):
-        return apply(ops.transpose, self, dim0=self._dim(dim0), dim1=self._dim(dim1))
-
-    def t(self):
-        if self._data.ndim > 2:
-            raise error("t_ndim", self, ndim=self._data.ndim)
-        return apply(ops.t, self)
-
-    @property
-    def T(self):
-        return self.permute(tuple(reversed(range(self._data.ndim))))
-
-    @property
-    def mT(self):
-        return self.transpose(-2, -1)
-
-    def permute(self, *dims):
-        if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
-            dims = tuple(dims[0])
-        return apply(ops.permute, self, dims=tuple(self._dim(d) for d in dims))
-
-    def unsqueeze(self, dim):
-        ndim = self._data.ndim + 1
-        if not -ndim <= dim < ndim:
-            raise error("dim_out_of_range", self, low=-ndim, high=ndim - 1, dim=dim)
-        return apply(ops.unsqueeze, self, dim=dim % ndim)
-
-    def squeeze(self, dim=None):
-        if dim is None:
-            dims = tuple(i for i, s in enumerate(self._data.shape) if s == 1)
-        else:
-            d = self._dim(dim)
-            dims = (d,) if self._data.ndim and self._data.shape[d] == 1 else ()
-            return apply(ops.squeeze, self, dim=dims)
-        return apply(ops.squeeze_all, self, dim=dims)
-
-    def clone(self):
-        return apply(ops.clone, self)
-
-    # -- indexing ---------------------------------------------------------------------------------
-    def __getitem__(self, key):
-        if isinstance(key, slice):  # a lone slice is always recorded, even a full one
-            return self._slice(key, 0)
-        if not isinstance(key, tuple):
-            key = (key,)
-        if any(_is_advanced(k) for k in key):
-            return self._index(_as_index(key))
-        t, dim = self, 0
-        expanded = _expand_ellipsis(key, self._data.ndim)
-        # PyTorch's out-of-range message names the integer's position in the key, not a tensor dim
-        positions = iter([p for p, k in enumerate(key)
-                          if k is not None and k is not Ellipsis and not isinstance(k, slice)])
-        for k in expanded:
-            if k is None:
-                t = apply(ops.unsqueeze, t, dim=dim)
-                dim += 1
-            elif isinstance(k, slice):
-                size = t._data.shape[dim]
-                start, stop, step = k.indices(size)
-                if (start, stop, step) != (0, size, 1):
-                    t = t._slice(k, dim)
-                dim += 1
-            else:
-                i, position = int(k), next(positions)
-                size = t._data.shape[dim]
-                if not -size <= i < size:
-                    raise error("index_out_of_bounds", self, index=i, dim=position, size=size, last=size - 1)
-                t = apply(ops.select, t, key=(slice(None),) * dim + (i,))
-        return apply(ops.alias, t) if t is self else t  # every index was a no-op
-
-    def _slice(self, k, dim):
-        if self._data.ndim == 0:
-            raise error("slice_0d", self)
-        if k.step is not None and k.step <= 0:
-            raise error("slice_step", self)
-        return apply(ops.slice, self, key=(slice(None),) * dim + (k,))
-
-    def _index(self, key):
-        """Advanced indexing (integer arrays, boolean masks): ``IndexBackward0``."""
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                np.empty(self._data.shape, dtype=bool)[key]
-        except IndexError as e:
-            raise error("advanced_index", self, message=str(e).replace("axis", "dimension")) from None
-        return apply(ops.index, self, key=key)
-
-    def __setitem__(self, key, value):
-        if _state.enabled and self.grad_fn is None and self._requires_grad:
-            parts = key if isinstance(key, tuple) else (key,)  # only `:`, `...`, indices: no view
-            viewless = all(_is_advanced(k) or k is Ellipsis or k == slice(None) for k in parts)
-            raise error("leaf_inplace" if viewless else "leaf_view_inplace", self)
-        parts = key if isinstance(key, tuple) else (key,)
-        if all(k is Ellipsis or (isinstance(k, slice) and k == slice(None)) for k in parts):
-            if isinstance(value, Tensor):  # all of self is written: copy_, as in PyTorch
-                shape = _broadcast_shape(value._data.shape, self._data.shape, target=True)
-                if shape != self._data.shape:
-                    raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
-                return self._inplace(ops.copy, value)
-            return self._inplace(ops.fill_tensor, value=value)
-        op = ops.index_put if _is_index_put(key) else ops.copy_slices
-        key = _as_index(key)
-        if isinstance(value, Tensor) and value._data.ndim > 0:
-            _broadcast_shape(value._data.shape, np.empty(self._data.shape)[key].shape, target=True)
-        self._inplace(op, value, key=key)
-
-    # -- in-place ops --------------------------------------------------------------------------------
-    def _inplace(self, op, *others, **params):
-        """Compute ``op`` out of place, write the result into this tensor's memory, and (when
-        recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
-        if self._counter is None and not _state.inference:
-            raise error("inference_inplace", self)
-        recording = _state.enabled and (self._requires_grad or any(
-            isinstance(o, Tensor) and o._requires_grad for o in others))
-        if recording and self.grad_fn is None and self._requires_grad:
-            raise error("leaf_inplace", self)
-        base = self._base if recording else None
-        if base is not None:
-            if base.grad_fn is None and base._requires_grad:
-                raise error("leaf_view_inplace", self)
-            ops.view_region(base._data.shape, self._view_chain)  # refuses overlapping views
-        if not recording and op.inplace_ufunc and self._write_into(op, others):
-            return self
-        before = self
-        if recording and "a" in op.saves:  # the rule needs the old value: keep a copy of it
-            before = Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
-            before._accumulator = self._accumulator
-        result = apply(op, before, *others, **params)
-        if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
-            raise error("inplace_cast", self, result=_dtype.LEGACY_NAMES[result.dtype],
-                        target=_dtype.LEGACY_NAMES[self.dtype])
-        if result._data.shape != self._data.shape:
-            raise error("inplace_shape", self, out=list(self.shape), broadcast=list(result.shape))
-        self._data[...] = result._data
-        if self._counter is not None:
-            self._counter[0] += 1
-        if base is not None and result.grad_fn is not None:
-            self._rebase_view(base, result)
-        elif result.grad_fn is not None:
-            self.grad_fn = result.grad_fn
-            self._requires_grad = True
-        return self
-
-    def _rebase_view(self, base, values):
-        """After an in-place op on this view: the base's history now ends in CopySlices (its old
-        history, with this view's elements replaced by ``values``), and this view reads its
-        elements back from the new base, as PyTorch records it."""
-        old = Tensor._make(base._data, base._requires_grad, base.grad_fn)
-        old._accumulator = base._accumulator
-        chain = self._view_chain
-        base.grad_fn = make_node(ops.copy_slices_view, (old, values), base, {"chain": chain})
-        base._requires_grad = True
-        self.grad_fn = make_node(ops.as_strided, (base,), self, {"chain": chain})
-        self._requires_grad = True
-
-    def _write_into(self, op, others):
-        """Fast path (``p -= lr * p.grad`` under no_grad): run the ufunc straight into this
-        tensor's memory, with no temporary, when dtype and shape already fit."""
-        (other,) = others
-        array = other._data if isinstance(other, Tensor) else other
-        if isinstance(other, Tensor) and other._data.dtype != self._data.dtype:
-            return False
-        if not isinstance(array, (np.ndarray, float, int)) or isinstance(array, bool):
-            return False
-        if isinstance(array, np.ndarray) and np.broadcast_shapes(array.shape, self._data.shape) != self._data.shape:
-            return False
-        if self._data.dtype.kind != "f" or not self._data.flags.writeable:
-            return False
-        op.forward(self._data, array, out=self._data)
-        if self._counter is not None:
-            self._counter[0] += 1
-        return True
-
-    def add_(self, other, alpha=1):
-        return self._inplace(ops.add, other if alpha == 1 else other * alpha)
-
-    def sub_(self, other, alpha=1):
-        _check_sub(self, other)
-        return self._inplace(ops.sub, other if alpha == 1 else other * alpha)
-
-    def mul_(self, other):
-        return self._inplace(ops.mul, other)
-
-    def div_(self, other):
-        return self._inplace(ops.div, other)
-
-    def pow_(self, exponent):
-        return self._inplace(ops.pow_scalar, exponent=exponent)
-
-    def clamp_(self, min=None, max=None):
-        return self._inplace(ops.clamp, min=min, max=max)
-
-    def zero_(self):
-        return self._inplace(ops.zero)
-
-    def fill_(self, value):
-        return self._inplace(ops.fill, value=float(value) if isinstance(value, Tensor) else value)
-
-    def copy_(self, src):
-        self[...] = src
-        return self
-
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
-    # -- comparisons (no gradient) -----------------------------------------------------------------
-    def _compare(self, other, fn):
-        if not isinstance(other, (Tensor, numbers.Number)):
-            return NotImplemented
-        o = other._data if isinstance(other, Tensor) else other
-        if isinstance(other, Tensor):
-            _check_broadcast(self, other)
-        return Tensor._make(np.asarray(fn(self._data, o)))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
-
-    def __and__(self, other):
-        return self._compare(other, np.logical_and if self.dtype is _dtype.bool_ else np.bitwise_and)
-
-    def __or__(self, other):
-        return self._compare(other, np.logical_or if self.dtype is _dtype.bool_ else np.bitwise_or)
-
-    def __invert__(self):
-        return Tensor._make(~self._data)
-
-    def logical_not(self):
-        return Tensor._make(np.logical_not(self._data))
-
-    def isfinite(self):
-        return Tensor._make(np.isfinite(self._data))
-
-    def equal(self, other) -> bool:
-        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
-
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-class MinMax(tuple):
-    """``torch.return_types.max`` / ``min``: a (values, indices) pair that prints like PyTorch's."""
-
-    def __new__(cls, which, values, indices):
-        self = super().__new__(cls, (values, indices))
-        self._which = which
-        return self
-
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
-
-    def __repr__(self):
-        return f"torch.return_types.{self._which}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-
-def _check_sub(a, b):
-    """PyTorch refuses ``-`` when either side is a bool (a bool tensor or a Python bool)."""
-    bools = [x.dtype is _dtype.bool_ if isinstance(x, Tensor) else isinstance(x, bool) for x in (a, b)]
-    if all(bools):
-        raise error("sub_bool_both")
-    if any(bools):
-        raise error("sub_bool_one")
-
-
-def _is_advanced(k):
-    return isinstance(k, (Tensor, list, np.ndarray)) or (isinstance(k, bool))
-
-
-def _is_index_put(key):
-    """PyTorch writes ``y[key] = v`` with index_put_ on ``y`` itself (not into a view) when the
-    key has advanced indices and otherwise only ``:`` and ``...``, which make no view."""
-    key = key if isinstance(key, tuple) else (key,)
-    return any(_is_advanced(k) for k in key) and all(
-        _is_advanced(k) or k is Ellipsis or k == slice(None) for k in key)
-
-
-def _expand_ellipsis(key, ndim):
-    used = sum(1 for k in key if k is not None and k is not Ellipsis)
-    if used > ndim:
-        raise error("too_many_indices", ndim=ndim, used=used)
-    out = []
-    for k in key:
-        if k is Ellipsis:
-            out.extend([slice(None)] * (ndim - used))
-        else:
-            out.append(k)
-    if Ellipsis not in key:
-        out.extend([slice(None)] * (ndim - used))
-    return out
-
-
-def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
-    """The broadcast shape of ``a`` and ``b``, or PyTorch's error naming the first clash."""
-    n = max(len(a), len(b))
-    out = []
-    for i in reversed(range(n)):  # PyTorch compares from the right and names the first clash there
-        x = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
-        y = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
-        if x != y and x != 1 and y != 1:
-            if target:
-                raise error("expand_size", new=y, existing=x, dim=i, target=list(b), sizes=list(a))
-            raise error("broadcast", a=x, b=y, dim=i, shape_a=tuple(a), shape_b=tuple(b))
-        out.append(max(x, y) if x and y else 0)
-    return tuple(reversed(out))
-
-
-def _check_broadcast(a, b):
-    if a._data.shape != b._data.shape:
-        _broadcast_shape(a._data.shape, b._data.shape)
-
-
-def _same_dtype(a, b, what="m1 and m2"):
-    if a.dtype is not b.dtype:
-        raise error("same_dtype", what=what,
-                    a=a.dtype.name.replace('float32', 'float').replace('float64', 'double'),
-                    b=b.dtype.name.replace('float32', 'float').replace('float64', 'double'))
-
-
-def _check_matrices(a, b, name):
-    if a.ndim != 2:
-        raise error("mm_not_matrix", a, which="self")
-    if b.ndim != 2:
-        raise error("mm_not_matrix", b, which="mat2")
-    _same_dtype(a, b)  # PyTorch's mm says "expected m1 and m2 to have the same dtype"
-    if a.shape[1] != b.shape[0]:
-        raise error("mm_shapes", m=a.shape[0], k1=a.shape[1], k2=b.shape[0], n=b.shape[1])
-
-
-def matmul(a, b):
-    """``torch.matmul``: picks dot, mv, mm or bmm, and records what PyTorch records."""
-    if a.ndim == 0 or b.ndim == 0:
-        raise error("matmul_0d", a=a.ndim, b=b.ndim)
-    if a.ndim == 1 and b.ndim == 1:
-        return a.dot(b)
-    if a.ndim == 2 and b.ndim == 1:
-        return a.mv(b)
-    if a.ndim == 1 and b.ndim == 2:
-        if a.shape[0] != b.shape[0]:
-            raise error("mm_shapes", m=1, k1=a.shape[0], k2=b.shape[0], n=b.shape[1])
-        return apply(ops.squeeze_matmul, a.unsqueeze(0).mm(b), dim=(0,))
-    if a.ndim == 2 and b.ndim == 2:
-        return a.mm(b)
-    # Batched: fold the batch axes of a into rows when b is a matrix, as PyTorch does.
-    if b.ndim <= 2:
-        if a.shape[-1] != b.shape[0]:
-            raise error("mm_shapes", m=int(np.prod(a.shape[:-1])), k1=a.shape[-1], k2=b.shape[0],
-                        n=b.shape[-1] if b.ndim == 2 else 1)
-        rows = a.reshape(-1, a.shape[-1])
-        rows = rows.mm(b) if b.ndim == 2 else rows.mv(b)
-        return apply(ops.unsafe_view, rows, shape=(*a.shape[:-1], *b.shape[1:]))
-    if a.ndim == 3 and b.ndim == 3:
-        batch = _broadcast_shape(a.shape[:1], b.shape[:1])[0]  # batch axes broadcast, as in PyTorch
-        if a.shape[2] != b.shape[1]:
-            raise error("bmm_sizes", batch=batch, k=a.shape[2], got=b.shape[1])
-        _same_dtype(a, b, "batch1 and batch2")
-        a, b = a.expand(batch, *a.shape[1:]), b.expand(batch, *b.shape[1:])
-        return apply(ops.unsafe_view, a.bmm(b), shape=(a.shape[0], a.shape[1], b.shape[2]))
-    raise error("matmul_batches")
-
-
-def _tensor_list(tensors, name):
-    tensors = list(tensors)
-    if not tensors:
-        raise error("empty_tensor_list", fn=name)
-    for t in tensors:
-        if not isinstance(t, Tensor):
-            raise error("tensor_list_item", index=tensors.index(t), type=type(t).__name__)
-    return tensors
-
-
-def cat(tensors, dim=0):
-    """``torch.cat``: join tensors along an existing dimension (``CatBackward0``)."""
-    tensors = _tensor_list(tensors, "cat")
-    first = tensors[0]
-    d = first._dim(dim)
-    for i, t in enumerate(tensors[1:], start=1):
-        if t.ndim != first.ndim:
-            raise error("cat_ndim", a=first.ndim, b=t.ndim)
-        for axis, (a, b) in enumerate(zip(first.shape, t.shape)):
-            if axis != d and a != b:
-                raise error("cat_sizes", dim=d, a=a, b=b, index=i, axis=axis)
-    return apply(ops.cat, *tensors, dim=d)
-
-
-def stack(tensors, dim=0):
-    """``torch.stack``: join tensors along a new dimension (``StackBackward0``)."""
-    tensors = _tensor_list(tensors, "stack")
-    for i, t in enumerate(tensors[1:], start=1):
-        if t.shape != tensors[0].shape:
-            raise error("stack_sizes", first=list(tensors[0].shape), other=list(t.shape), index=i)
-    ndim = tensors[0].ndim + 1
-    if not -ndim <= dim < ndim:
-        raise error("dim_out_of_range", tensors[0], low=-ndim, high=ndim - 1, dim=dim)
-    return apply(ops.stack, *tensors, dim=dim % ndim)
-
-
-def where(condition, input, other):
-    """``torch.where(condition, input, other)``: elementwise choice (``WhereBackward0``)."""
-    if not isinstance(condition, Tensor) or condition.dtype is not _dtype.bool_:
-        raise error("where_condition", legacy=_dtype.LEGACY_NAMES[condition.dtype]
-                    if isinstance(condition, Tensor) else type(condition).__name__)
-    shapes = [x._data.shape for x in (condition, input, other) if isinstance(x, Tensor)]
-    shape = functools.reduce(_broadcast_shape, shapes)
-    return apply(ops.where, input, other, condition=np.broadcast_to(condition._data, shape))
+def _table_method(op):
+    """The Tensor method of an op marked ``method=True`` in the table: ``x.exp()``."""
+    def method(self):
+        if op.check is not None:
+            op.check(self)
+        return record(op, self)
+    method.__name__ = op.name
+    method.__doc__ = f"``{op.text}``, recorded as ``{op.node_name}``."
+    return method
+
+
+TABLE_METHODS = tuple(op for op in ops.ALL if op.method)
+for _op in TABLE_METHODS:
+    setattr(Tensor, _op.name, _table_method(_op))

@@ -1,6 +1,6 @@
 """Every differentiable op's gradient against central finite differences (no torch involved).
 
-For each case of the op table in ``test_ops_vs_torch.CASES`` (inputs in float64), gradlab's
+For each case of the op test table in ``op_cases.CASES`` (inputs in float64), gradlab's
 ``x.grad`` after ``out.backward(u)`` must equal the vector-Jacobian product ``Jᵀu`` computed
 numerically, one input element at a time:
 
@@ -20,9 +20,9 @@ import pytest
 
 import gradlab
 from gradlab import ops
-from gradlab.ops import Op
+from gradlab.ops import Op, Rule
 
-from test_ops_vs_torch import CASES, Case
+from op_cases import CASES, Case
 
 H = 1e-6                 # float64 step: truncation error ~h², rounding ~eps/h, both far below tol
 RTOL, ATOL = 1e-6, 1e-7
@@ -159,17 +159,18 @@ def test_every_op_is_exercised():
         out = c.fn(gradlab, *xs)
         reached |= graph_ops(out)
     missing = sorted(all_ops - reached)
-    assert not missing, f"ops with no test case in test_ops_vs_torch.CASES: {missing}"
+    assert not missing, f"ops with no test case in op_cases.CASES: {missing}"
 
 
 def test_the_checker_catches_a_wrong_rule():
     """The oracle is not vacuous: a deliberately wrong derivative rule is caught."""
-    wrong = Op("sq", "PowBackward0", np.square, grads=(lambda g, n: g * n.a * 3,),  # should be 2a
-               saves=("a",))
+    wrong = Op("sq", "PowBackward0", np.square, rules=[
+        Rule("self", "∂(a²)/∂a = 3a", lambda grad, self: grad * self * 3)])  # should be 2a
     bad = Case("wrong", lambda L, x: x._apply(wrong), (((3,), "real"),), op="pow_scalar")
     with pytest.raises(AssertionError):
         check_vjp(bad, 0)
-    right = Op("sq", "PowBackward0", np.square, grads=(lambda g, n: g * n.a * 2,), saves=("a",))
+    right = Op("sq", "PowBackward0", np.square, rules=[
+        Rule("self", "∂(a²)/∂a = 2a", lambda grad, self: grad * self * 2)])
     check_vjp(Case("right", lambda L, x: x._apply(right), (((3,), "real"),), op="pow_scalar"), 0)
 
 

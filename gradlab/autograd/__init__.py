@@ -1,10 +1,12 @@
 """``gradlab.autograd``: ``backward`` and ``grad``, the two ways to run the engine."""
 from __future__ import annotations
 
+import numpy as np
+
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from . import engine
-from .graph import Node
+from .graph import AccumulateGrad, Node, accumulate
 from ..errors import error
 from .gradcheck import GradcheckError, gradcheck
 
@@ -28,7 +30,7 @@ def _roots(outputs, grad_outputs):
         if grad is None:
             if out.numel() != 1:
                 raise error("scalar_outputs", out)
-            grad = Tensor._make(__import__("numpy").ones(out._data.shape, dtype=out._data.dtype))
+            grad = Tensor._make(np.ones(out._data.shape, dtype=out._data.dtype))
         elif not isinstance(grad, Tensor):
             raise error("gradient_type", type=type(grad).__name__)
         elif grad.shape != out.shape:
@@ -50,17 +52,18 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         engine.run_backward(roots, retain_graph, create_graph)
         return
     inputs = _as_tuple(inputs)
-    capture = {t._edge(): None for t in inputs}
-    engine.run_backward(roots, retain_graph, create_graph, capture)
+    capture = _Capture(roots, [t._edge() for t in inputs])
+    engine.run_backward(roots, retain_graph, create_graph, capture.run)
     for t in inputs:
-        grad = capture[t._edge()]
+        grad = capture.grads[t._edge()]
         if grad is not None:
-            engine.accumulate(t, grad, create_graph)
+            accumulate(t, grad)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=None, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated."""
+    from .._tensor import Tensor
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     if retain_graph is None:
         retain_graph = create_graph
@@ -69,19 +72,57 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise error("input_no_grad", t)
     roots = _roots(outputs, grad_outputs)
     edges = [t._edge() for t in inputs]
-    capture = {e: None for e in edges}
-    engine.run_backward(roots, retain_graph, create_graph, capture)
+    capture = _Capture(roots, edges)
+    engine.run_backward(roots, retain_graph, create_graph, capture.run)
     result = []
     for i, (t, e) in enumerate(zip(inputs, edges)):
-        g = capture[e]
+        g = capture.grads[e]
         if g is None:
             if materialize_grads:
                 from .._creation import zeros_like
                 g = zeros_like(t)
             elif not allow_unused:
                 raise error("unused_input", t, index=i)
+        elif not hasattr(g, "_data"):
+            g = Tensor._make(np.asarray(g))
         result.append(g)
     return tuple(result)
+
+
+class _Capture:
+    """How ``autograd.grad`` (and ``backward(inputs=...)``) runs the engine: the gradient arriving
+    at each target node is captured, no leaf is accumulated into, and nodes on no path to a
+    target are not run."""
+
+    def __init__(self, roots, targets):
+        self.grads = {node: None for node in targets}
+        self.needed = _needed([node for node, _ in roots], self.grads)
+
+    def run(self, node, grad):
+        if node._pre_hooks:
+            grad = engine.call_hooks(node, grad)
+        if node in self.grads:
+            self.grads[node] = grad
+        if isinstance(node, AccumulateGrad) or node not in self.needed:
+            return ()
+        return node.apply(grad)
+
+
+def _needed(roots, targets):
+    """Nodes that lie on a path from a root to one of ``targets``."""
+    reachable, stack = set(roots), list(roots)
+    while stack:
+        for child in stack.pop()._next:
+            if child is not None and child not in reachable:
+                reachable.add(child)
+                stack.append(child)
+    needed = set(targets)
+    # Inputs are created before the ops that use them, so in sequence order every node comes
+    # after all of its children: one pass decides each node from its children.
+    for node in sorted(reachable, key=lambda n: n.seq):
+        if node not in needed and any(c in needed for c in node._next):
+            needed.add(node)
+    return needed
 
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",

@@ -2,43 +2,97 @@
 
 1. Count, for every node reachable from the roots, how many edges lead into it.
 2. Run nodes whose count has dropped to zero, the most recently created first (PyTorch's
-   order). Running a node applies its op's derivative rules to the gradient summed for it, and
-   ``sum_to`` reduces each result to its input's shape: the one place broadcasting is undone.
-3. ``AccumulateGrad`` adds into a leaf's ``.grad``; ``autograd.grad`` captures instead.
+   order). Running a node applies its op's derivative rules to the gradient summed for it
+   (``Node.apply``; each result is reduced to its input's shape by ``sum_to``, the one place
+   broadcasting is undone); ``AccumulateGrad`` adds into a leaf's ``.grad``.
 
-``backward_events`` yields every step, so the diagrams' stepper shows the real engine at work.
+``backward_pass`` is that loop. What a node run does is a parameter: ``run_node`` (hooks, then
+the node) for ``backward()``; ``autograd.grad`` passes its own (capture, pruning), and the
+diagrams' stepper its own (``dry_run``: every step recorded, nothing accumulated).
 """
 from __future__ import annotations
 
 import heapq
 
-from .graph import AccumulateGrad
-from .grad_mode import set_grad_enabled
+import numpy as np
+
+from .graph import AccumulateGrad, Node
+from .grad_mode import _state
+from ..ops import reduced_axes, sum_to  # noqa: F401  (re-exported: the stepper and gradcheck)
 
 
-def reduced_axes(grad_shape, shape):
-    """The axes broadcasting added or stretched, which must be summed to get back to ``shape``."""
-    lead = len(grad_shape) - len(shape)
-    return tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and grad_shape[lead + i] != 1)
+def backward_pass(roots, retain_graph=False, run=None):
+    """Run backward from ``roots`` = [(node, gradient)]; ``run(node, grad)`` returns the
+    gradient for each of the node's inputs (``run_node`` by default)."""
+    run = run or run_node
+    pending = {}  # node -> the sum of the gradients sent to it so far
+    for node, grad in roots:
+        pending[node] = pending[node] + grad if node in pending else grad
+    deps = dependencies(pending)
+    ready = Ready(node for node in pending if node not in deps)
+    while ready:
+        node = ready.pop()
+        grad = pending.pop(node, None)  # None: no gradient reached this node
+        if grad is not None:
+            send(node, run(node, grad), pending)
+        if not retain_graph:
+            node.release()
+        for child in node._next:
+            if child is not None:
+                deps[child] -= 1
+                if deps[child] == 0:
+                    ready.push(child)
 
 
-def sum_to(grad, shape):
-    """Reduce a gradient of a broadcast result back to the shape of the input it belongs to."""
-    if grad._data.shape == shape:
-        return grad
-    axes = reduced_axes(grad._data.shape, shape)
-    if axes:
-        grad = grad.sum(dim=axes, keepdim=True)
-    return grad.reshape(shape) if grad._data.shape != shape else grad
+def send(node, grads, pending):
+    """Add the gradient for each of ``node``'s inputs to what that input's node has received."""
+    for child, g in zip(node._next, grads):
+        if child is not None and g is not None:
+            pending[child] = pending[child] + g if child in pending else g
 
 
-def _dependencies(roots):
+class Ready:
+    """The nodes that may run, the most recently created first (PyTorch's order)."""
+
+    def __init__(self, nodes):
+        self._heap = [(-node.seq, k, node) for k, node in enumerate(nodes)]
+        heapq.heapify(self._heap)
+        self._tie = len(self._heap)  # ties (AccumulateGrad) in the order they became ready
+
+    def __bool__(self):
+        return bool(self._heap)
+
+    def push(self, node):
+        self._tie += 1
+        heapq.heappush(self._heap, (-node.seq, self._tie, node))
+
+    def pop(self):
+        return heapq.heappop(self._heap)[2]
+
+
+def run_node(node, grad):
+    """One step of ``backward()``: the node's hooks may replace the gradient, then it runs."""
+    if node._pre_hooks:
+        grad = call_hooks(node, grad)
+    return node.apply(grad)
+
+
+def call_hooks(node, grad):
+    """Hooks see (and may return) Tensors, whatever the engine computes with."""
+    arrays = not hasattr(grad, "_data")
+    t = _tensor(np.asarray(grad)) if arrays else grad
+    for hook in tuple(node._pre_hooks):
+        result = hook(t)
+        if result is not None:
+            t = result
+    return t._data if arrays else t
+
+
+def dependencies(roots):
     """How many edges lead into each node reachable from ``roots`` (explicit stack)."""
     deps, seen, stack = {}, set(roots), list(roots)
     while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
+        for child in stack.pop()._next:
             if child is None:
                 continue
             deps[child] = deps.get(child, 0) + 1
@@ -48,119 +102,61 @@ def _dependencies(roots):
     return deps
 
 
-def _needed(roots, targets):
-    """Nodes that lie on a path from a root to one of ``targets`` (for ``autograd.grad``)."""
-    reachable, stack = set(roots), list(roots)
-    while stack:
-        for child, _ in stack.pop().next_functions:
-            if child is not None and child not in reachable:
-                reachable.add(child)
-                stack.append(child)
-    needed = set(targets)
-    # Inputs are created before the ops that use them, so in sequence order every node comes
-    # after all of its children: one pass decides each node from its children.
-    for node in sorted(reachable, key=lambda n: n.seq):
-        if node not in needed and any(c in needed for c, _ in node.next_functions):
-            needed.add(node)
-    return needed
-
-
-def backward_events(roots, retain_graph=False, create_graph=False, capture=None, dry_run=False):
-    """Run backward from ``roots`` = [(node, gradient)], yielding one event per node run.
-
-    ``capture`` maps node -> None for ``autograd.grad``: gradients arriving there are captured
-    into it, leaves are not accumulated into, and branches that lead to no captured node are
-    not computed. Each event is a dict the stepper can show. ``dry_run`` (the stepper,
-    ``gradlab.viz.backward_steps``) runs the same pass without touching any tensor: hooks are
-    not called and leaves are not accumulated into, but their events still come.
-    """
-    root_nodes, buffers = [], {}
-    # Gradients that someone else may hold (the caller's ``gradient=``, a hook's result, a rule
-    # that passes its input through): a leaf must store a copy of these, not the array itself.
-    borrowed = {id(grad) for _, grad in roots}
-    for node, grad in roots:
-        if node in buffers:
-            buffers[node] = buffers[node] + grad
-        else:
-            root_nodes.append(node)
-            buffers[node] = grad
-    deps = _dependencies(root_nodes)
-    needed = _needed(root_nodes, capture) if capture is not None else None
-    ready = [(-node.seq, i, node) for i, node in enumerate(root_nodes) if node not in deps]
-    heapq.heapify(ready)
-    tie = len(ready)
-    with set_grad_enabled(create_graph):
-        while ready:
-            node = heapq.heappop(ready)[2]
-            grad = buffers.pop(node, None)  # None: no gradient reached this node
-            outputs = ()
-            if grad is not None:
-                for hook in tuple(node._pre_hooks or ()) if not dry_run else ():
-                    result = hook(grad)
-                    if result is not None:
-                        grad = result
-                        borrowed.add(id(grad))
-                if capture is not None and node in capture:
-                    capture[node] = grad
-                if isinstance(node, AccumulateGrad):
-                    if capture is None:
-                        previous = node.variable._grad
-                        if not dry_run:
-                            accumulate(node.variable, grad, create_graph, owned=id(grad) not in borrowed)
-                        yield {"node": node, "grad_in": grad, "previous": previous, "outputs": ()}
-                    continue
-                if needed is None or node in needed:
-                    outputs = _run(node, grad)
-                    borrowed.update(id(o) for o in outputs if o is grad)
-                    yield {"node": node, "grad_in": grad, "outputs": outputs}
-            if not retain_graph and not isinstance(node, AccumulateGrad):
-                node.release()
-            for i, (child, _) in enumerate(node.next_functions):
-                if child is None:
-                    continue
-                if outputs and outputs[i] is not None:
-                    buffers[child] = outputs[i] if child not in buffers else buffers[child] + outputs[i]
-                deps[child] -= 1
-                if deps[child] == 0:
-                    tie += 1
-                    heapq.heappush(ready, (-child.seq, tie, child))
-
-
-def _run(node, grad):
-    """Apply the op's derivative rule for each input that needs a gradient."""
-    rules, outputs = node.op.grads, []
-    for i, (child, _) in enumerate(node.next_functions):
-        if child is None:
-            outputs.append(None)
-            continue
-        g = sum_to(rules[i](grad, node), node.shapes[i])
-        if g._data.dtype != node.dtypes[i].np:  # e.g. float32 flowing into a float64 input
-            g = g.to(node.dtypes[i])
-        outputs.append(g)
-    return outputs
-
-
-def accumulate(variable, grad, create_graph=False, owned=False):
-    """``AccumulateGrad``: the first gradient is stored, later ones are added in place.
-
-    ``owned``: nobody else holds this gradient, so its array can become ``.grad`` without a copy
-    (a view of another array never qualifies).
-    """
-    if variable._grad is None:
-        if create_graph:
-            variable._grad = grad
-        elif owned and grad._data.flags.owndata and grad._data.flags.writeable:
-            variable._grad = grad.detach()
-        else:
-            variable._grad = grad.detach().clone()
-    elif create_graph or variable._grad.requires_grad:
-        variable._grad = variable._grad + grad
+def run_backward(roots, retain_graph=False, create_graph=False, run=None):
+    """``backward_pass`` with grad mode as backward needs it: rules are recorded only under
+    ``create_graph``, and then they get Tensors (else NumPy arrays: nothing to record)."""
+    if create_graph:
+        roots = [(node, g if hasattr(g, "_data") else _tensor(g)) for node, g in roots]
     else:
-        variable._grad._data += grad._data
-        if variable._grad._counter is not None:
-            variable._grad._counter[0] += 1
+        roots = [(node, g._data if hasattr(g, "_data") else np.asarray(g)) for node, g in roots]
+    previous = _state.enabled
+    _state.enabled = create_graph
+    try:
+        backward_pass(roots, retain_graph, run)
+    finally:
+        _state.enabled = previous
 
 
-def run_backward(roots, retain_graph=False, create_graph=False, capture=None):
-    for _ in backward_events(roots, retain_graph, create_graph, capture):
-        pass
+def _tensor(array):
+    from .._tensor import Tensor
+    return Tensor._make(array)
+
+
+def dry_run(roots):
+    """The stepper's pass (``gradlab.viz.backward_steps``): the same nodes in the same order with
+    the same gradients as ``backward()``, as Tensors, one event per node run; no hook is called,
+    no ``.grad`` touched, and the graph is kept. An op's event also carries each rule's result
+    before ``sum_to`` (``raw``), so the stepper can show how broadcasting was undone."""
+    events = []
+
+    def run(node, grad):
+        if isinstance(node, AccumulateGrad):
+            events.append({"node": node, "grad_in": grad, "previous": node.variable._grad,
+                           "outputs": ()})
+            return ()
+        raw = [None if child is None else node.input_grad(i, grad, True)
+               for i, child in enumerate(node._next)]
+        outputs = []
+        for i, r in enumerate(raw):
+            if r is not None:
+                r = sum_to(r, node.shapes[i])
+                if r._data.dtype != node.dtypes[i]:
+                    r = r.to(node.dtypes[i])
+            outputs.append(r)
+        events.append({"node": node, "grad_in": grad, "outputs": outputs, "raw": raw})
+        return outputs
+
+    tensor_roots = [(node, g if hasattr(g, "_data") else _tensor(g)) for node, g in roots]
+    previous = _state.enabled
+    _state.enabled = False
+    try:
+        backward_pass(tensor_roots, retain_graph=True, run=run)
+    finally:
+        _state.enabled = previous
+    return events
+
+
+# Lesson 08 prints the loop and the function that runs one node under these names
+# (inspect.getsource): they are backward_pass and Node.apply.
+backward_events = backward_pass
+_run = Node.apply

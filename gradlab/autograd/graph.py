@@ -1,28 +1,35 @@
 """The recorded graph: one ``Node`` per differentiable operation, ``AccumulateGrad`` per leaf.
 
-A node knows its op (which holds the derivative rules), the edges to the nodes of its inputs
-(``next_functions``, PyTorch's name and layout), the values its rules need (saved at forward
+A node knows its op (which holds the derivative rules), the nodes its inputs came from
+(``next_functions``, PyTorch's name and layout), the values its rules read (saved at forward
 time, checked against in-place changes when read) and a sequence number from a global counter:
 later nodes run first in backward, and diagrams get ids that are the same on every run.
+
+``Node.apply(grad)`` is one step of the backward pass: each input's rule applied to ``grad``,
+reduced to the input's shape. ``grad`` is a NumPy array in an ordinary ``backward()`` and a
+Tensor under ``create_graph=True``; the rules get their saved values in the same kind.
 """
 from __future__ import annotations
 
 import itertools
 import re
+import sys
 import weakref
 
-from .._dtype import of_array
+import numpy as np
+
 from ..errors import error
+from ..ops import sum_to
 
 _sequence = itertools.count()
-
+_FREED = ("freed",)  # a node's saved values after backward has released them
 
 
 class Node:
     """Base of every backward node; ``type(node).__name__`` is PyTorch's name (``MulBackward0``)."""
 
-    __slots__ = ("next_functions", "_saved", "params", "shapes", "dtypes", "seq", "_pre_hooks",
-                 "_freed", "_constants", "__weakref__")
+    __slots__ = ("_next", "shapes", "dtypes", "params", "_saved_names", "_saved", "seq",
+                 "_pre_hooks", "_consts", "__weakref__")
     op = None  # set on each op's node class
 
     def name(self) -> str:
@@ -30,34 +37,75 @@ class Node:
         name = type(self).__name__
         return f"torch::autograd::{name}" if name == "CopySlices" else name
 
-    # -- saved values -------------------------------------------------------------------------
-    def saved(self, key):
-        """A value the derivative rule needs; raises PyTorch's errors if freed or modified."""
-        if self._freed:
+    @property
+    def next_functions(self):
+        return tuple((child, 0) for child in self._next)
+
+    @property
+    def _constants(self):
+        """{input index: the Python number, or a weakref to the tensor} for inputs with no edge
+        (the diagrams write numbers into the op's text and draw constant tensors)."""
+        consts = self._consts
+        return None if consts is None else {i: c for i, c in enumerate(consts) if c is not None}
+
+    def apply(self, grad):
+        """The gradient for each input (None where none is needed), in the input's shape and dtype."""
+        tensors = hasattr(grad, "_data")
+        out = []
+        rules = self.op.rules
+        for i, child in enumerate(self._next):
+            if child is None:
+                out.append(None)
+                continue
+            rule = rules[0] if len(rules) <= i else rules[i]  # one rule serves every input of cat
+            g = rule.fn(grad, *[self.read(name, i, tensors) for name in rule.reads]) \
+                if rule.reads else rule.fn(grad)
+            g = sum_to(g, self.shapes[i])
+            if tensors:
+                if g._data.dtype != self.dtypes[i]:  # e.g. float32 flowing into a float64 input
+                    g = g.to(self.dtypes[i])
+            elif g.dtype is not self.dtypes[i] and g.dtype != self.dtypes[i]:
+                g = g.astype(self.dtypes[i])
+            out.append(g)
+        return out
+
+    def input_grad(self, i, grad, tensors=None):
+        """Input ``i``'s rule applied to ``grad``, before broadcasting is undone."""
+        if tensors is None:
+            tensors = hasattr(grad, "_data")
+        rule = self.op.rule(i)
+        return rule.fn(grad, *[self.read(name, i, tensors) for name in rule.reads])
+
+    def read(self, name, i=None, tensors=False):
+        """A value a rule reads: a saved tensor, a parameter, an input's shape or dtype."""
+        if name in self._saved_names:
+            if self._saved is _FREED:
+                raise error("freed_graph", node=self.name())
+            value = self._saved[self._saved_names.index(name)]
+            return value.unpack(self, tensors) if type(value) is SavedTensor else value
+        if name in self.params:
+            return self.params[name]
+        if name == "i":
+            return i
+        if name == "shapes":
+            return self.shapes
+        if name.endswith(("_shape", "_dtype")):
+            k = self.op.inputs.index(name[:-6])
+            return self.shapes[k] if name.endswith("_shape") else self.dtypes[k]
+        if self._saved is _FREED:
             raise error("freed_graph", node=self.name())
-        value = self._saved[key]
-        return value.unpack(self) if isinstance(value, SavedTensor) else value
+        raise error("node_no_attribute", cls=type(self).__name__, attr=name)
 
     def __getattr__(self, key):
-        # Rules read ``n.a``, ``n.b``, ``n.out`` (saved values) and ``n.dim`` etc. (parameters).
-        if key.startswith("_"):
+        # PyTorch's message for a missing attribute (slots that are unset come here too).
+        if key.startswith("_") or key in Node.__slots__:
             raise AttributeError(key)
-        try:
-            saved = object.__getattribute__(self, "_saved")
-        except AttributeError:
-            saved = {}
-        if key in saved or (key in type(self).op.saves):
-            return self.saved(key)  # raises PyTorch's error once backward has freed it
-        try:
-            return object.__getattribute__(self, "params")[key]
-        except (AttributeError, KeyError):
-            raise error("node_no_attribute", cls=type(self).__name__, attr=key) from None
+        raise error("node_no_attribute", cls=type(self).__name__, attr=key)
 
     def release(self):
         """Free saved values after backward (unless ``retain_graph``)."""
         if self._saved:
-            self._saved = {}
-            self._freed = True
+            self._saved = _FREED
 
     def register_prehook(self, hook):
         if self._pre_hooks is None:
@@ -71,6 +119,7 @@ class AccumulateGrad:
 
     __slots__ = ("variable", "__weakref__")
     seq = float("inf")  # PyTorch runs these as soon as they are ready
+    _next = ()
     next_functions = ()
 
     def __init__(self, variable):
@@ -90,8 +139,42 @@ class AccumulateGrad:
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
 
+    def apply(self, grad):
+        accumulate(self.variable, grad)
+        return ()
+
+    def release(self):
+        pass
+
 
 AccumulateGrad.__module__ = "builtins"  # see node_class
+
+# The references an unshared gradient array has inside ``accumulate``: the engine's, one per
+# call on the way (run_node, AccumulateGrad.apply, accumulate) and getrefcount's own. More means
+# someone else holds it too (another input, the caller's ``gradient=``, a hook), so .grad gets a copy.
+_UNSHARED = 5
+
+
+def accumulate(variable, grad):
+    """``AccumulateGrad``: the first gradient is stored, later ones are added in place.
+
+    Like PyTorch, the first gradient is stored without a copy when nobody else holds it.
+    """
+    Tensor = _t.Tensor
+    if hasattr(grad, "_data"):  # create_graph: gradients are part of a graph themselves
+        variable._grad = grad if variable._grad is None else variable._grad + grad
+        return
+    if variable._grad is None:
+        if type(grad) is not np.ndarray:
+            grad = np.asarray(grad)  # a NumPy scalar: a fresh 0-d array
+        elif grad.base is not None or not grad.flags.writeable or sys.getrefcount(grad) > _UNSHARED:
+            grad = grad.copy()
+        variable._grad = Tensor._make(grad)
+    elif variable._grad._requires_grad:
+        variable._grad = variable._grad + Tensor._make(np.asarray(grad))
+    else:
+        variable._grad._data += grad
+        variable._grad._bump()
 
 
 class SavedTensor:
@@ -101,23 +184,25 @@ class SavedTensor:
     ``grad_fn``: holding the output tensor itself would make a reference cycle.
     """
 
-    __slots__ = ("tensor", "array", "version", "counter", "is_output", "requires_grad")
+    __slots__ = ("tensor", "array", "version", "counter", "requires_grad")
 
     def __init__(self, tensor, is_output):
-        if tensor._counter is None:
+        counter = tensor._counter
+        if counter is None:
             raise error("inference_saved", tensor)
-        self.is_output = is_output
         self.tensor = None if is_output else tensor
         self.array = tensor._data if is_output else None
-        self.requires_grad = tensor.requires_grad
-        self.counter = tensor._counter
-        self.version = tensor._counter[0]
+        self.requires_grad = tensor._requires_grad
+        self.counter = counter
+        self.version = counter[0]
 
-    def unpack(self, node):
+    def unpack(self, node, tensors=True):
         if self.counter[0] != self.version:
             raise _modified_error(self, node)
-        if not self.is_output:
-            return self.tensor
+        if self.tensor is not None:
+            return self.tensor if tensors else self.tensor._data
+        if not tensors:
+            return self.array
         from .._tensor import Tensor
         return Tensor._make(self.array, self.requires_grad, node if self.requires_grad else None)
 
@@ -127,7 +212,7 @@ def _modified_error(saved, node):
     t = saved.tensor
     array = saved.array if t is None else t._data
     what = f"[torch.{LEGACY_NAMES[from_numpy_dtype(array.dtype)]}Tensor {list(array.shape)}]"
-    producer = node if saved.is_output else t.grad_fn
+    producer = node if t is None else t.grad_fn
     if producer is not None:  # PyTorch names the forward op: "Mul", not "MulBackward0"
         forward_name = re.sub(r"Backward\d*$", "", producer.name())
         what += f", which is output 0 of {forward_name},"
@@ -164,45 +249,56 @@ def node_class(op):
     return cls
 
 
+_interned = {}  # shapes and dtypes tuples: a long graph repeats a few of them
+
+
 def make_node(op, inputs, out, params):
     """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``."""
-    cls = _node_classes.get(op) or node_class(op)
-    node = object.__new__(cls)
+    node = object.__new__(_node_classes.get(op) or node_class(op))
     edges, shapes, dtypes = [], [], []
+    constants = None
     for x in inputs:
         data = getattr(x, "_data", None)
         if data is None:  # a Python number: PyTorch wraps it in a tensor with no edge, shape ()
-            edges.append((None, 0))
+            edges.append(None)
             shapes.append(())
             dtypes.append(None)
         else:
-            edges.append((x._edge(), 0))
+            edge = x.grad_fn or (x._edge() if x._requires_grad else None)
+            edges.append(edge)
             shapes.append(data.shape)
-            dtypes.append(of_array(data))
-    node.next_functions = tuple(edges)
-    node.shapes = shapes
-    node.dtypes = dtypes
-    node.params = params
-    # Inputs without an edge, for the diagrams (gradlab.viz): {input index: weakref to a tensor
-    # that needs no gradient, or the Python number}. Weak: the graph never keeps them alive.
-    node._constants = _constants(inputs, node.next_functions) if (None, 0) in node.next_functions else None
+            dtypes.append(data.dtype)
+            if edge is not None:
+                continue
+        # Inputs without an edge, for the diagrams (gradlab.viz): a weakref to a tensor that
+        # needs no gradient, or the Python number. Weak: the graph never keeps them alive.
+        if constants is None:
+            constants = [None] * len(inputs)
+        constants[len(edges) - 1] = x if data is None else weakref.ref(x)
+    node._next = edges = tuple(edges)
+    key = (tuple(shapes), tuple(dtypes))
+    node.shapes, node.dtypes = _interned.setdefault(key, key)
+    node.params = params or _NO_PARAMS
+    node._consts = None if constants is None else tuple(constants)
     node.seq = next(_sequence)
     node._pre_hooks = None
-    node._freed = False
-    saved = {}
-    for key in op.saves:
-        value = out if key == "out" else inputs["abc".index(key)]  # a, b, c: inputs 0, 1, 2
-        saved[key] = SavedTensor(value, key == "out") if hasattr(value, "_data") else value
-    node._saved = saved
+    names = op.saves_for(tuple([e is not None for e in edges])) if op.saves else ()
+    node._saved_names = names
+    if names:
+        saved = []
+        for name in names:
+            if name == "result":
+                saved.append(SavedTensor(out, True))
+            else:
+                value = inputs[op.inputs.index(name)]
+                saved.append(SavedTensor(value, False) if hasattr(value, "_data") else value)
+        node._saved = tuple(saved)
+    else:
+        node._saved = None
     return node
 
 
-def _constants(inputs, next_functions):
-    out = {}
-    for i, x in enumerate(inputs):
-        if next_functions[i][0] is None:
-            if type(x) is float or type(x) is int:
-                out[i] = x
-            else:
-                out[i] = weakref.ref(x) if hasattr(x, "_data") else x
-    return out
+_NO_PARAMS = {}  # shared by every node whose op takes none (never written to)
+
+
+from .. import _tensor as _t  # noqa: E402  (last: _tensor itself imports this module)

@@ -1,9 +1,9 @@
 """The backward pass, one node at a time: what arrives, which rule applies, what is sent where.
 
-``backward_steps`` runs the real engine (``gradlab.autograd.engine.backward_events``) with
-``retain_graph=True`` and ``dry_run=True``: the same nodes in the same order with the same
-gradients as ``backward()``, but no leaf's ``.grad`` is touched and no hook is called (a hook
-that changes a gradient is therefore not shown). Each event becomes a ``Frame``. The derivative
+``backward_steps`` runs the real engine's loop (``gradlab.autograd.engine.dry_run``): the same
+nodes in the same order with the same gradients as ``backward()``, but no leaf's ``.grad`` is
+touched, no hook is called (a hook that changes a gradient is therefore not shown) and the graph
+is kept. Each event becomes a ``Frame``. The derivative
 rules' text comes from the op table (``gradlab.ops``), and broadcast reductions from
 ``engine.reduced_axes``, the one place broadcasting is undone.
 """
@@ -136,14 +136,11 @@ class BackwardSteps(list):
         return _render.make_diagram(source, text, f"backward step {index + 1} of {len(self)}")
 
 
-def _reduction(node, j, grad_in):
-    """"(3, 4) → (4,): summed over axis 0" when the engine had to undo broadcasting."""
+def _reduction(node, j, raw):
+    """"(3, 4) → (4,): summed over axis 0" when the engine had to undo broadcasting; ``raw`` is
+    the rule's result before the engine reduced it (the dry run's event carries it)."""
     from ..autograd import engine
-    from ..autograd.grad_mode import no_grad
-    try:
-        with no_grad():
-            raw = node.op.grads[j](grad_in, node)  # the op table's rule, as the engine ran it
-    except Exception:
+    if raw is None:
         return ""
     target = tuple(node.shapes[j])
     shape = tuple(raw._data.shape)
@@ -172,7 +169,7 @@ def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12
     options = dict(max_nodes=max_nodes, max_values=max_values)
     model = _model.build((loss,), names, **options)
     roots = _roots((loss,), gradient)
-    events = list(engine.backward_events(roots, retain_graph=True, dry_run=True))
+    events = engine.dry_run(roots)
 
     leaf_items = {id(item.tensor): item for item in model.items if item.kind == "leaf"}
 
@@ -232,8 +229,8 @@ def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12
                     continue
                 target = name_of(child)
                 out = event["outputs"][j]
-                rule = node.op.rules[j] if j < len(node.op.rules) else ""
-                frame.sends.append(Send(letter, target, rule, out, _reduction(node, j, grad_in)))
+                rule = node.op.rule_text(j)
+                frame.sends.append(Send(letter, target, rule, out, _reduction(node, j, event["raw"][j])))
                 if out is None:
                     continue
                 arrivals.setdefault(child, []).append((f"{type(node).__name__} (input {letter})", out))

@@ -1,0 +1,165 @@
+"""The functional ops of ``gradlab`` (``torch.matmul``, ``cat``, ``stack``, ``where``) and the
+argument checks they share with the Tensor methods (broadcasting, dtypes, matrix shapes), each
+raising PyTorch's error.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from . import _dtype, ops
+from ._record import record as apply
+from .errors import error
+
+from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
+
+
+class MinMax(tuple):
+    """``torch.return_types.max`` / ``min``: a (values, indices) pair that prints like PyTorch's."""
+
+    def __new__(cls, which, values, indices):
+        self = super().__new__(cls, (values, indices))
+        self._which = which
+        return self
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{self._which}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+
+def _check_sub(a, b):
+    """PyTorch refuses ``-`` when either side is a bool (a bool tensor or a Python bool)."""
+    if getattr(a, "_data", None) is not None and a._data.dtype.kind == "f" and (
+            type(b) is float or getattr(b, "_data", None) is not None and b._data.dtype.kind == "f"):
+        return  # the common case: numbers on both sides
+    bools = [x.dtype is _dtype.bool_ if isinstance(x, _t.Tensor) else isinstance(x, bool) for x in (a, b)]
+    if all(bools):
+        raise error("sub_bool_both")
+    if any(bools):
+        raise error("sub_bool_one")
+
+
+
+def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
+    """The broadcast shape of ``a`` and ``b``, or PyTorch's error naming the first clash."""
+    n = max(len(a), len(b))
+    out = []
+    for i in reversed(range(n)):  # PyTorch compares from the right and names the first clash there
+        x = a[i - n + len(a)] if i - n + len(a) >= 0 else 1
+        y = b[i - n + len(b)] if i - n + len(b) >= 0 else 1
+        if x != y and x != 1 and y != 1:
+            if target:
+                raise error("expand_size", new=y, existing=x, dim=i, target=list(b), sizes=list(a))
+            raise error("broadcast", a=x, b=y, dim=i, shape_a=tuple(a), shape_b=tuple(b))
+        out.append(max(x, y) if x and y else 0)
+    return tuple(reversed(out))
+
+
+def _check_broadcast(a, b):
+    if a._data.shape != b._data.shape:
+        _broadcast_shape(a._data.shape, b._data.shape)
+
+
+def _same_dtype(a, b, what="m1 and m2"):
+    if a.dtype is not b.dtype:
+        raise error("same_dtype", what=what,
+                    a=a.dtype.name.replace('float32', 'float').replace('float64', 'double'),
+                    b=b.dtype.name.replace('float32', 'float').replace('float64', 'double'))
+
+
+def _check_matrices(a, b, name):
+    if a.ndim != 2:
+        raise error("mm_not_matrix", a, which="self")
+    if b.ndim != 2:
+        raise error("mm_not_matrix", b, which="mat2")
+    _same_dtype(a, b)  # PyTorch's mm says "expected m1 and m2 to have the same dtype"
+    if a.shape[1] != b.shape[0]:
+        raise error("mm_shapes", m=a.shape[0], k1=a.shape[1], k2=b.shape[0], n=b.shape[1])
+
+
+def matmul(a, b):
+    """``torch.matmul``: picks dot, mv, mm or bmm, and records what PyTorch records."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise error("matmul_0d", a=a.ndim, b=b.ndim)
+    if a.ndim == 1 and b.ndim == 1:
+        return a.dot(b)
+    if a.ndim == 2 and b.ndim == 1:
+        return a.mv(b)
+    if a.ndim == 1 and b.ndim == 2:
+        if a.shape[0] != b.shape[0]:
+            raise error("mm_shapes", m=1, k1=a.shape[0], k2=b.shape[0], n=b.shape[1])
+        return apply(ops.squeeze_matmul, a.unsqueeze(0).mm(b), dim=(0,))
+    if a.ndim == 2 and b.ndim == 2:
+        return a.mm(b)
+    # Batched: fold the batch axes of a into rows when b is a matrix, as PyTorch does.
+    if b.ndim <= 2:
+        if a.shape[-1] != b.shape[0]:
+            raise error("mm_shapes", m=int(np.prod(a.shape[:-1])), k1=a.shape[-1], k2=b.shape[0],
+                        n=b.shape[-1] if b.ndim == 2 else 1)
+        rows = a.reshape(-1, a.shape[-1])
+        rows = rows.mm(b) if b.ndim == 2 else rows.mv(b)
+        return apply(ops.unsafe_view, rows, shape=(*a.shape[:-1], *b.shape[1:]))
+    if a.ndim == 3 and b.ndim == 3:
+        batch = _broadcast_shape(a.shape[:1], b.shape[:1])[0]  # batch axes broadcast, as in PyTorch
+        if a.shape[2] != b.shape[1]:
+            raise error("bmm_sizes", batch=batch, k=a.shape[2], got=b.shape[1])
+        _same_dtype(a, b, "batch1 and batch2")
+        a, b = a.expand(batch, *a.shape[1:]), b.expand(batch, *b.shape[1:])
+        return apply(ops.unsafe_view, a.bmm(b), shape=(a.shape[0], a.shape[1], b.shape[2]))
+    raise error("matmul_batches")
+
+
+def _tensor_list(tensors, name):
+    tensors = list(tensors)
+    if not tensors:
+        raise error("empty_tensor_list", fn=name)
+    for t in tensors:
+        if not isinstance(t, _t.Tensor):
+            raise error("tensor_list_item", index=tensors.index(t), type=type(t).__name__)
+    return tensors
+
+
+def cat(tensors, dim=0):
+    """``torch.cat``: join tensors along an existing dimension (``CatBackward0``)."""
+    tensors = _tensor_list(tensors, "cat")
+    first = tensors[0]
+    d = first._dim(dim)
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.ndim != first.ndim:
+            raise error("cat_ndim", a=first.ndim, b=t.ndim)
+        for axis, (a, b) in enumerate(zip(first.shape, t.shape)):
+            if axis != d and a != b:
+                raise error("cat_sizes", dim=d, a=a, b=b, index=i, axis=axis)
+    return apply(ops.cat, *tensors, dim=d)
+
+
+def stack(tensors, dim=0):
+    """``torch.stack``: join tensors along a new dimension (``StackBackward0``)."""
+    tensors = _tensor_list(tensors, "stack")
+    for i, t in enumerate(tensors[1:], start=1):
+        if t.shape != tensors[0].shape:
+            raise error("stack_sizes", first=list(tensors[0].shape), other=list(t.shape), index=i)
+    ndim = tensors[0].ndim + 1
+    if not -ndim <= dim < ndim:
+        raise error("dim_out_of_range", tensors[0], low=-ndim, high=ndim - 1, dim=dim)
+    return apply(ops.stack, *tensors, dim=dim % ndim)
+
+
+def where(condition, input, other):
+    """``torch.where(condition, input, other)``: elementwise choice (``WhereBackward0``)."""
+    if not isinstance(condition, _t.Tensor) or condition.dtype is not _dtype.bool_:
+        raise error("where_condition", legacy=_dtype.LEGACY_NAMES[condition.dtype]
+                    if isinstance(condition, _t.Tensor) else type(condition).__name__)
+    shapes = [x._data.shape for x in (condition, input, other) if isinstance(x, _t.Tensor)]
+    shape = functools.reduce(_broadcast_shape, shapes)
+    return apply(ops.where, input, other, condition=np.broadcast_to(condition._data, shape))
+

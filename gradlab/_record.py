@@ -1,0 +1,69 @@
+"""Recording: run an op's forward and, when a gradient must flow, add its node to the graph.
+
+Every differentiable Tensor method ends in ``record(op, *inputs, **params)``: inputs are
+tensors and Python numbers, promoted to one dtype as PyTorch's ``result_type`` says; the op's
+forward runs on their arrays; a node is made only when grad mode is on and an input requires
+grad, and it saves only what the rules of those inputs read.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import result_type
+from .autograd.grad_mode import _state
+from .autograd.graph import make_node
+
+from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
+
+
+def record(op, *inputs, **params):
+    """Run ``op`` forward on tensors and Python numbers; record it if a gradient must flow."""
+    arrays = _promoted(op, inputs, params) if op.promote else [
+        getattr(x, "_data", x) for x in inputs]
+    data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
+    out = _t.Tensor._make(data)
+    if op.view:
+        base = inputs[0]
+        out._counter = base._counter  # a view and its base see each other's in-place changes
+        out._base = base._base if base._base is not None else base
+        out._view_chain = base._view_chain + ((op, params),)
+    for x in inputs:
+        if getattr(x, "_requires_grad", False):
+            break
+    else:
+        return out
+    if not _state.enabled:  # would have been recorded: the diagrams draw where the graph was cut
+        out._cut = "inference_mode" if _state.inference else "no_grad"
+        return out
+    out._requires_grad = True
+    out.grad_fn = make_node(op, inputs, out, params)
+    if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
+        _state.trace.append((out.grad_fn, inputs, params))
+    return out
+
+
+def _promoted(op, inputs, params):
+    """The inputs' arrays in the dtype the op computes in."""
+    if not op.scalar:  # the common case, fast: float tensors of one dtype, and Python numbers
+        target = None
+        for x in inputs:
+            if type(x) is float or type(x) is int:
+                continue
+            data = getattr(x, "_data", None)
+            if data is None or (target is not None and data.dtype is not target):
+                break
+            target = data.dtype
+        else:
+            if target is not None and target.kind == "f":
+                # NumPy computes a Python number in the array's dtype, as PyTorch does.
+                return [getattr(x, "_data", x) for x in inputs]
+    scalars = (params[op.scalar],) if op.scalar else ()
+    dtype = result_type(*inputs, *scalars)
+    if op.promote == "float" and not dtype.is_floating_point:
+        dtype = _dtype.default_float
+    target = dtype.np
+    return [x._data.astype(target, copy=False) if hasattr(x, "_data") else np.asarray(x, target)
+            for x in inputs]

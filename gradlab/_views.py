@@ -1,0 +1,344 @@
+"""Views and in-place writes: the Tensor methods whose result shares memory with the tensor.
+
+Views (indexing, ``view``/``reshape``, ``expand``, ``transpose``, ...) share their base's data and
+version counter (``gradlab._record`` links them); in-place ops (``add_``, ``x[i] = v``, ...)
+compute out of place, write the result into the tensor's memory, bump the version and rebase the
+tensor's history as PyTorch does, including a write through a view into its base.
+"""
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype, ops
+from ._functional import _broadcast_shape, _check_sub
+from ._record import record as apply
+from .autograd.grad_mode import _state
+from .autograd.graph import make_node
+from .errors import error
+
+from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
+
+
+class ViewMethods:
+    """Tensor methods that make views (and ``clone``/``reshape``, which may not)."""
+
+    __slots__ = ()
+
+    def _shape_arg(self, shape):
+        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+            shape = tuple(shape[0])
+        shape = tuple(int(s) for s in shape)
+        if shape.count(-1) > 1:
+            raise error("one_inferred_dim", self)
+        known = int(np.prod([s for s in shape if s != -1]))
+        n = self._data.size
+        if -1 in shape:
+            if known == 0 or n % known:
+                raise error("shape_invalid", self, target=list(shape), numel=n)
+            shape = tuple(n // known if s == -1 else s for s in shape)
+        elif known != n:
+            raise error("shape_invalid", self, target=list(shape), numel=n)
+        return shape
+
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+            raise error("view_dtype", self)
+        shape = self._shape_arg(shape)
+        if not self._data.flags.c_contiguous and self._data.size > 1 and shape != self.shape:
+            raise error("view_noncontiguous", self)
+        return apply(ops.view, self, shape=shape)
+
+    def reshape(self, *shape):
+        shape = self._shape_arg(shape)
+        if self._data.flags.c_contiguous or self._data.size <= 1:
+            return apply(ops.view, self, shape=shape)
+        return apply(ops.unsafe_view, self.clone(), shape=shape)  # PyTorch: clone, then view
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self._data.ndim == 0:
+            return self.reshape(1)
+        s, e = self._dim(start_dim), self._dim(end_dim)
+        shape = self.shape
+        return self.reshape(*shape[:s], -1, *shape[e + 1:]) if s < e else self
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def expand(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+            shape = tuple(shape[0])
+        lead = len(shape) - self._data.ndim
+        if lead < 0:
+            raise error("expand_fewer_sizes", self, legacy=_dtype.LEGACY_NAMES[self.dtype],
+                        sizes=list(self.shape), size=list(shape), nsizes=len(shape), ndim=self._data.ndim)
+        shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
+        if shape == self._data.shape:
+            return self
+        _broadcast_shape(self._data.shape, shape, "expanded size", "existing size", target=True)
+        return apply(ops.expand, self, shape=shape)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def transpose(self, dim0, dim1):
+        return apply(ops.transpose, self, dim0=self._dim(dim0), dim1=self._dim(dim1))
+
+    def t(self):
+        if self._data.ndim > 2:
+            raise error("t_ndim", self, ndim=self._data.ndim)
+        return apply(ops.t, self)
+
+    @property
+    def T(self):
+        return self.permute(tuple(reversed(range(self._data.ndim))))
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims):
+        if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
+            dims = tuple(dims[0])
+        return apply(ops.permute, self, dims=tuple(self._dim(d) for d in dims))
+
+    def unsqueeze(self, dim):
+        ndim = self._data.ndim + 1
+        if not -ndim <= dim < ndim:
+            raise error("dim_out_of_range", self, low=-ndim, high=ndim - 1, dim=dim)
+        return apply(ops.unsqueeze, self, dim=dim % ndim)
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            dims = tuple(i for i, s in enumerate(self._data.shape) if s == 1)
+        else:
+            d = self._dim(dim)
+            dims = (d,) if self._data.ndim and self._data.shape[d] == 1 else ()
+            return apply(ops.squeeze, self, dim=dims)
+        return apply(ops.squeeze_all, self, dim=dims)
+
+    def clone(self):
+        return apply(ops.clone, self)
+
+    # -- indexing ---------------------------------------------------------------------------------
+    def __getitem__(self, key):
+        if isinstance(key, slice):  # a lone slice is always recorded, even a full one
+            return self._slice(key, 0)
+        if not isinstance(key, tuple):
+            key = (key,)
+        if any(_is_advanced(k) for k in key):
+            return self._index(_as_index(key))
+        t, dim = self, 0
+        expanded = _expand_ellipsis(key, self._data.ndim)
+        # PyTorch's out-of-range message names the integer's position in the key, not a tensor dim
+        positions = iter([p for p, k in enumerate(key)
+                          if k is not None and k is not Ellipsis and not isinstance(k, slice)])
+        for k in expanded:
+            if k is None:
+                t = apply(ops.unsqueeze, t, dim=dim)
+                dim += 1
+            elif isinstance(k, slice):
+                size = t._data.shape[dim]
+                start, stop, step = k.indices(size)
+                if (start, stop, step) != (0, size, 1):
+                    t = t._slice(k, dim)
+                dim += 1
+            else:
+                i, position = int(k), next(positions)
+                size = t._data.shape[dim]
+                if not -size <= i < size:
+                    raise error("index_out_of_bounds", self, index=i, dim=position, size=size, last=size - 1)
+                t = apply(ops.select, t, key=(slice(None),) * dim + (i,))
+        return apply(ops.alias, t) if t is self else t  # every index was a no-op
+
+    def _slice(self, k, dim):
+        if self._data.ndim == 0:
+            raise error("slice_0d", self)
+        if k.step is not None and k.step <= 0:
+            raise error("slice_step", self)
+        return apply(ops.slice, self, key=(slice(None),) * dim + (k,))
+
+    def _index(self, key):
+        """Advanced indexing (integer arrays, boolean masks): ``IndexBackward0``."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                np.empty(self._data.shape, dtype=bool)[key]
+        except IndexError as e:
+            raise error("advanced_index", self, message=str(e).replace("axis", "dimension")) from None
+        return apply(ops.index, self, key=key)
+
+
+class InPlaceMethods:
+    """Tensor methods that write into the tensor's own memory."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key, value):
+        if _state.enabled and self.grad_fn is None and self._requires_grad:
+            parts = key if isinstance(key, tuple) else (key,)  # only `:`, `...`, indices: no view
+            viewless = all(_is_advanced(k) or k is Ellipsis or k == slice(None) for k in parts)
+            raise error("leaf_inplace" if viewless else "leaf_view_inplace", self)
+        parts = key if isinstance(key, tuple) else (key,)
+        if all(k is Ellipsis or (isinstance(k, slice) and k == slice(None)) for k in parts):
+            if isinstance(value, _t.Tensor):  # all of self is written: copy_, as in PyTorch
+                shape = _broadcast_shape(value._data.shape, self._data.shape, target=True)
+                if shape != self._data.shape:
+                    raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
+                return self._inplace(ops.copy, value)
+            return self._inplace(ops.fill_tensor, value=value)
+        op = ops.index_put if _is_index_put(key) else ops.copy_slices
+        key = _as_index(key)
+        if isinstance(value, _t.Tensor) and value._data.ndim > 0:
+            _broadcast_shape(value._data.shape, np.empty(self._data.shape)[key].shape, target=True)
+        self._inplace(op, value, key=key)
+
+    def _inplace(self, op, *others, **params):
+        """Compute ``op`` out of place, write the result into this tensor's memory, and (when
+        recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
+        if self._counter is None and not _state.inference:
+            raise error("inference_inplace", self)
+        recording = _state.enabled and (self._requires_grad or any(
+            isinstance(o, _t.Tensor) and o._requires_grad for o in others))
+        if recording and self.grad_fn is None and self._requires_grad:
+            raise error("leaf_inplace", self)
+        base = self._base if recording else None
+        if base is not None:
+            if base.grad_fn is None and base._requires_grad:
+                raise error("leaf_view_inplace", self)
+            ops.view_region(base._data.shape, self._view_chain)  # refuses overlapping views
+        if not recording and op.inplace_ufunc and self._write_into(op, others):
+            return self
+        before = self
+        if recording and "self" in op.saves:  # the rule needs the old value: keep a copy of it
+            before = self._make(self._data.copy(), self._requires_grad, self.grad_fn)
+            before._accumulator = self._accumulator
+        result = apply(op, before, *others, **params)
+        if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
+            raise error("inplace_cast", self, result=_dtype.LEGACY_NAMES[result.dtype],
+                        target=_dtype.LEGACY_NAMES[self.dtype])
+        if result._data.shape != self._data.shape:
+            raise error("inplace_shape", self, out=list(self.shape), broadcast=list(result.shape))
+        self._data[...] = result._data
+        if self._counter is not None:
+            self._counter[0] += 1
+        if base is not None and result.grad_fn is not None:
+            self._rebase_view(base, result)
+        elif result.grad_fn is not None:
+            self.grad_fn = result.grad_fn
+            self._requires_grad = True
+        return self
+
+    def _rebase_view(self, base, values):
+        """After an in-place op on this view: the base's history now ends in CopySlices (its old
+        history, with this view's elements replaced by ``values``), and this view reads its
+        elements back from the new base, as PyTorch records it."""
+        old = self._make(base._data, base._requires_grad, base.grad_fn)
+        old._accumulator = base._accumulator
+        chain = self._view_chain
+        base.grad_fn = make_node(ops.copy_slices_view, (old, values), base, {"chain": chain})
+        base._requires_grad = True
+        self.grad_fn = make_node(ops.as_strided, (base,), self, {"chain": chain})
+        self._requires_grad = True
+
+    def _write_into(self, op, others):
+        """Fast path (``p -= lr * p.grad`` under no_grad): run the ufunc straight into this
+        tensor's memory, with no temporary, when dtype and shape already fit."""
+        (other,) = others
+        array = other._data if isinstance(other, _t.Tensor) else other
+        if isinstance(other, _t.Tensor) and other._data.dtype != self._data.dtype:
+            return False
+        if not isinstance(array, (np.ndarray, float, int)) or isinstance(array, bool):
+            return False
+        if (isinstance(array, np.ndarray) and array.shape != self._data.shape
+                and np.broadcast_shapes(array.shape, self._data.shape) != self._data.shape):
+            return False
+        if self._data.dtype.kind != "f" or not self._data.flags.writeable:
+            return False
+        op.forward(self._data, array, out=self._data)
+        self._bump()
+        return True
+
+    def add_(self, other, alpha=1):
+        return self._inplace(ops.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, alpha=1):
+        _check_sub(self, other)
+        return self._inplace(ops.sub, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return self._inplace(ops.mul, other)
+
+    def div_(self, other):
+        return self._inplace(ops.div, other)
+
+    def pow_(self, exponent):
+        return self._inplace(ops.pow_scalar, exponent=exponent)
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(ops.clamp, min=min, max=max)
+
+    def zero_(self):
+        if not (_state.enabled and self._requires_grad) and self._counter is not None:
+            self._data[...] = 0  # nothing to record (``w.grad.zero_()``): write the zeros directly
+            self._bump()
+            return self
+        return self._inplace(ops.zero)
+
+    def fill_(self, value):
+        return self._inplace(ops.fill, value=float(value) if isinstance(value, _t.Tensor) else value)
+
+    def copy_(self, src):
+        self[...] = src
+        return self
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+
+def _as_index(key):
+    """A Python/tensor index as NumPy understands it."""
+    if isinstance(key, _t.Tensor):
+        return key._data
+    if isinstance(key, tuple):
+        return tuple(k._data if isinstance(k, _t.Tensor) else k for k in key)
+    return key
+
+
+
+def _is_advanced(k):
+    return isinstance(k, (_t.Tensor, list, np.ndarray)) or (isinstance(k, bool))
+
+
+def _is_index_put(key):
+    """PyTorch writes ``y[key] = v`` with index_put_ on ``y`` itself (not into a view) when the
+    key has advanced indices and otherwise only ``:`` and ``...``, which make no view."""
+    key = key if isinstance(key, tuple) else (key,)
+    return any(_is_advanced(k) for k in key) and all(
+        _is_advanced(k) or k is Ellipsis or k == slice(None) for k in key)
+
+
+
+
+def _expand_ellipsis(key, ndim):
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if used > ndim:
+        raise error("too_many_indices", ndim=ndim, used=used)
+    out = []
+    for k in key:
+        if k is Ellipsis:
+            out.extend([slice(None)] * (ndim - used))
+        else:
+            out.append(k)
+    if Ellipsis not in key:
+        out.extend([slice(None)] * (ndim - used))
+    return out
+
+
