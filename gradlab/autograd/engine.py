@@ -155,8 +155,3 @@ def dry_run(roots):
         _state.enabled = previous
     return events
 
-
-# Lesson 08 prints the loop and the function that runs one node under these names
-# (inspect.getsource): they are backward_pass and Node.apply.
-backward_events = backward_pass
-_run = Node.apply
