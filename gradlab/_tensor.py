@@ -21,7 +21,7 @@ from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_mat
 from ._record import record
 from ._views import InPlaceMethods, ViewMethods
 from .autograd.grad_mode import _state
-from .autograd.graph import AccumulateGrad
+from .autograd.graph import AccumulateGrad, make_node
 
 apply = record  # the name gradlab.nn.functional uses
 
@@ -152,6 +152,8 @@ class Tensor(ViewMethods, InPlaceMethods):
         return t
 
     def detach_(self):
+        if self._base is not None:
+            raise error("detach_view_inplace", self)
         if self.grad_fn is not None or self._requires_grad:
             self.grad_fn = None
             self._requires_grad = False
@@ -172,17 +174,37 @@ class Tensor(ViewMethods, InPlaceMethods):
             if t is not None:
                 t._grad = grad.detach().clone() if t._grad is None else t._grad + grad
         self.grad_fn.register_prehook(store)
-        self._retains_grad = True
+        self._retains_grad = store  # truthy; kept to move it when grad_fn changes
+
+    def _move_retain_hook(self, old, new):
+        """PyTorch moves a retained gradient's hook to the tensor's new grad_fn (after an in-place
+        op), so .grad is the gradient of the tensor as it is now."""
+        store = self._retains_grad
+        if not store or old is new:
+            return
+        if old is not None and old._pre_hooks and store in old._pre_hooks:
+            old._pre_hooks.remove(store)
+        if new is not None:
+            new.register_prehook(store)
 
     @property
     def retains_grad(self) -> bool:
-        return self._retains_grad
+        return bool(self._retains_grad)
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
         if not self._requires_grad:
             raise error("hook_no_grad", self)
-        return self._edge().register_prehook(hook)
+        edge = self._edge()
+        if edge is None:  # a no_grad view of a tensor that requires grad: no gradient comes
+            from .autograd.graph import RemovableHandle
+            return RemovableHandle([hook], hook)
+        handle = edge.register_prehook(hook)
+        store = self._retains_grad
+        if store and store in edge._pre_hooks:  # PyTorch runs the retained-grad hook last
+            edge._pre_hooks.remove(store)
+            edge._pre_hooks.append(store)
+        return handle
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
@@ -423,12 +445,26 @@ class Tensor(ViewMethods, InPlaceMethods):
             return NotImplemented
         return matmul(other, self)
 
-    add = __add__
+    def add(self, other, alpha=1):
+        if alpha == 1:
+            return self + other
+        return self._alpha(other, alpha, ops.add_alpha)
+
+    def _alpha(self, other, alpha, op):
+        if isinstance(other, Tensor):
+            _check_broadcast(self, other)
+        elif not isinstance(other, numbers.Number):
+            raise error("unsupported_operand", type=type(other).__name__)
+        return apply(op, self, other, alpha=alpha)
+
     mul = multiply = __mul__
     div = divide = true_divide = __truediv__
 
     def sub(self, other, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
+        _check_sub(self, other)
+        if alpha == 1:
+            return self - other
+        return self._alpha(other, alpha, ops.sub_alpha)
 
     subtract = sub
 
@@ -483,8 +519,18 @@ class Tensor(ViewMethods, InPlaceMethods):
 
     # -- reductions ----------------------------------------------------------------------------
     def _dims(self, dim):
+        """A reduction's dims, sorted: PyTorch's errors for a repeat; a 0-d tensor takes dim 0 or
+        -1 and reduces nothing (its result is itself); ``dim=()`` reduces every dim."""
         dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
-        return tuple(sorted(self._dim(d) for d in dims))
+        found = []
+        for d in dims:
+            d = self._dim(d)
+            if d in found:
+                raise error("dim_repeated", self, dim=d)
+            found.append(d)
+        if not self._data.ndim:
+            return ()
+        return tuple(sorted(found)) if found else tuple(range(self._data.ndim))
 
     def sum(self, dim=None, keepdim=False, dtype=None):
         t = self if dtype is None else self.to(dtype)
@@ -562,9 +608,11 @@ class Tensor(ViewMethods, InPlaceMethods):
     def mv(self, vec):
         if self.ndim != 2 or vec.ndim != 1:
             raise error("mv_dims", self, a=self.ndim, b=vec.ndim)
-        _same_dtype(self, vec)
         if self.shape[1] != vec.shape[0]:
             raise error("mv_size", self, m=self.shape[0], k=self.shape[1], n=vec.shape[0])
+        if self.dtype is not vec.dtype:  # PyTorch's mv is addmv(vec-typed input, mat, vec)
+            raise error("addmv_dtype", self, a=_dtype.LEGACY_NAMES[vec.dtype],
+                        b=_dtype.LEGACY_NAMES[self.dtype])
         return apply(ops.mv, self, vec)
 
     def dot(self, other):
@@ -579,6 +627,16 @@ class Tensor(ViewMethods, InPlaceMethods):
         return apply(ops.dot, self, other)
 
     def bmm(self, other):
+        if self.ndim != 3:
+            raise error("bmm_not_3d", self, which="batch1", ndim=self.ndim)
+        if other.ndim != 3:
+            raise error("bmm_not_3d", other, which="batch2", ndim=other.ndim)
+        if other.shape[0] != self.shape[0] or other.shape[1] != self.shape[2]:
+            raise error("bmm_sizes", batch=self.shape[0], k=self.shape[2], got=other.shape[1],
+                        got_batch=other.shape[0])
+        if self.dtype is not other.dtype:
+            raise error("scalar_type", self, a=_dtype.LEGACY_NAMES[self.dtype],
+                        b=_dtype.LEGACY_NAMES[other.dtype])
         return apply(ops.bmm, self, other)
 
     # -- comparisons (no gradient) -----------------------------------------------------------------
@@ -633,6 +691,72 @@ class Tensor(ViewMethods, InPlaceMethods):
 
 
 
+_GRAD_FN = Tensor.__dict__["grad_fn"]          # the slots a View reads around its properties
+_REQUIRES_GRAD = Tensor.__dict__["_requires_grad"]
+
+
+class View(Tensor):
+    """A tensor made by a view op (indexing, ``view``, ``t()``, ``expand``, ...): it shares its
+    base's memory and version counter, and, as in PyTorch, follows its base:
+
+    - it requires grad when its base does, even if it was made under ``no_grad``;
+    - once the base (or another view of it) was changed in place, its ``grad_fn`` is made anew
+      from the base's history (``AsStridedBackward0``: the same elements, read from the new
+      base); a view made under no_grad / inference_mode refuses that, with PyTorch's error.
+
+    Only views pay for this: every other tensor reads plain slots.
+    """
+
+    __slots__ = ("_view_version", "_creation")
+
+    @property
+    def grad_fn(self):
+        fn = _GRAD_FN.__get__(self)
+        base = self._base
+        if base is None or self._counter is None or self._counter[0] == self._view_version:
+            return fn
+        if fn is None and not base.requires_grad:
+            return None
+        if self._creation is not None:
+            raise error("view_rebase_" + self._creation, self,
+                        what="its base or another view of its base has been")
+        self._regenerate(base)
+        return _GRAD_FN.__get__(self)
+
+    @grad_fn.setter
+    def grad_fn(self, fn):
+        _GRAD_FN.__set__(self, fn)
+
+    def _regenerate(self, base):
+        """The view's elements read again from its base's current history (PyTorch's
+        AsStridedBackward0); a retained gradient moves to the new node, as in PyTorch."""
+        old = _GRAD_FN.__get__(self)
+        new = make_node(ops.as_strided, (base,), self, {"chain": self._view_chain})
+        _GRAD_FN.__set__(self, new)
+        _REQUIRES_GRAD.__set__(self, True)
+        self._view_version = self._counter[0]
+        self._move_retain_hook(old, new)
+
+    @property
+    def _requires_grad(self):
+        if _REQUIRES_GRAD.__get__(self):
+            return True
+        base = self._base
+        return base is not None and base._requires_grad
+
+    @_requires_grad.setter
+    def _requires_grad(self, value):
+        _REQUIRES_GRAD.__set__(self, value)
+
+    def _edge(self):
+        fn = self.grad_fn
+        if fn is not None:
+            return fn
+        if not _REQUIRES_GRAD.__get__(self):  # a no_grad view of a base that requires grad:
+            return None                       # it requires grad, but no gradient reaches it
+        return Tensor._edge(self)
+
+
 def _table_method(op):
     """The Tensor method of an op marked ``method=True`` in the table: ``x.exp()``."""
     def method(self):
@@ -647,3 +771,6 @@ def _table_method(op):
 TABLE_METHODS = tuple(op for op in ops.ALL if op.method)
 for _op in TABLE_METHODS:
     setattr(Tensor, _op.name, _table_method(_op))
+
+# A view prints and names itself as what it is to a learner (type(v) is torch.Tensor in PyTorch).
+View.__name__ = View.__qualname__ = "Tensor"

@@ -55,7 +55,11 @@ class ViewMethods:
         shape = self._shape_arg(shape)
         if self._data.flags.c_contiguous or self._data.size <= 1:
             return apply(ops.view, self, shape=shape)
-        return apply(ops.unsafe_view, self.clone(), shape=shape)  # PyTorch: clone, then view
+        try:  # strides that fit the new shape: PyTorch makes another view, _reshape_alias
+            np.reshape(self._data, shape, copy=False)
+        except ValueError:
+            return apply(ops.unsafe_view, self.clone(), shape=shape)  # PyTorch: clone, then view
+        return apply(ops.reshape_alias, self, shape=shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
         if self._data.ndim == 0:
@@ -78,8 +82,6 @@ class ViewMethods:
             raise error("expand_fewer_sizes", self, legacy=_dtype.LEGACY_NAMES[self.dtype],
                         sizes=list(self.shape), size=list(shape), nsizes=len(shape), ndim=self._data.ndim)
         shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
-        if shape == self._data.shape:
-            return self
         _broadcast_shape(self._data.shape, shape, "expanded size", "existing size", target=True)
         return apply(ops.expand, self, shape=shape)
 
@@ -105,7 +107,12 @@ class ViewMethods:
     def permute(self, *dims):
         if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
             dims = tuple(dims[0])
-        return apply(ops.permute, self, dims=tuple(self._dim(d) for d in dims))
+        if len(dims) != self._data.ndim:
+            raise error("permute_ndim", self, ndim=self._data.ndim, n=len(dims))
+        dims = tuple(self._dim(d) for d in dims)
+        if len(set(dims)) != len(dims):
+            raise error("permute_repeated", self)
+        return apply(ops.permute, self, dims=dims)
 
     def unsqueeze(self, dim):
         ndim = self._data.ndim + 1
@@ -131,6 +138,7 @@ class ViewMethods:
             return self._slice(key, 0)
         if not isinstance(key, tuple):
             key = (key,)
+        _check_key(key)
         if any(_is_advanced(k) for k in key):
             return self._index(_as_index(key))
         t, dim = self, 0
@@ -180,7 +188,8 @@ class InPlaceMethods:
     __slots__ = ()
 
     def __setitem__(self, key, value):
-        if _state.enabled and self.grad_fn is None and self._requires_grad:
+        if (_state.enabled and self.grad_fn is None and self._requires_grad
+                and getattr(self, "_creation", None) is None):
             parts = key if isinstance(key, tuple) else (key,)  # only `:`, `...`, indices: no view
             viewless = all(_is_advanced(k) or k is Ellipsis or k == slice(None) for k in parts)
             raise error("leaf_inplace" if viewless else "leaf_view_inplace", self)
@@ -205,18 +214,24 @@ class InPlaceMethods:
             raise error("inference_inplace", self)
         recording = _state.enabled and (self._requires_grad or any(
             isinstance(o, _t.Tensor) and o._requires_grad for o in others))
-        if recording and self.grad_fn is None and self._requires_grad:
-            raise error("leaf_inplace", self)
-        base = self._base if recording else None
-        if base is not None:
-            if base.grad_fn is None and base._requires_grad:
-                raise error("leaf_view_inplace", self)
-            ops.view_region(base._data.shape, self._view_chain)  # refuses overlapping views
+        base = self._base
+        if recording:  # PyTorch's check_inplace
+            if base is not None:
+                if self._creation is not None:
+                    raise error("view_rebase_" + self._creation, self, what="is being")
+                if self._requires_grad and base.grad_fn is None:
+                    raise error("leaf_view_inplace", self)
+            elif self.grad_fn is None and self._requires_grad:
+                raise error("leaf_inplace", self)
+        if base is not None and _overlaps(self._data):
+            raise error("overlapping_write")
+        if not recording:
+            base = None
         if not recording and op.inplace_ufunc and self._write_into(op, others):
             return self
         before = self
         if recording and "self" in op.saves:  # the rule needs the old value: keep a copy of it
-            before = self._make(self._data.copy(), self._requires_grad, self.grad_fn)
+            before = _t.Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
             before._accumulator = self._accumulator
         result = apply(op, before, *others, **params)
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
@@ -230,21 +245,25 @@ class InPlaceMethods:
         if base is not None and result.grad_fn is not None:
             self._rebase_view(base, result)
         elif result.grad_fn is not None:
+            old = self.grad_fn
             self.grad_fn = result.grad_fn
             self._requires_grad = True
+            self._move_retain_hook(old, result.grad_fn)
         return self
 
     def _rebase_view(self, base, values):
         """After an in-place op on this view: the base's history now ends in CopySlices (its old
         history, with this view's elements replaced by ``values``), and this view reads its
-        elements back from the new base, as PyTorch records it."""
-        old = self._make(base._data, base._requires_grad, base.grad_fn)
+        elements back from the new base (AsStridedBackward0), as PyTorch records it. Other views
+        of the base follow when next read (``View.grad_fn``)."""
+        old = _t.Tensor._make(base._data, base._requires_grad, base.grad_fn)
         old._accumulator = base._accumulator
-        chain = self._view_chain
-        base.grad_fn = make_node(ops.copy_slices_view, (old, values), base, {"chain": chain})
+        previous = base.grad_fn
+        base.grad_fn = make_node(ops.copy_slices_view, (old, values), base,
+                                 {"chain": self._view_chain})
         base._requires_grad = True
-        self.grad_fn = make_node(ops.as_strided, (base,), self, {"chain": chain})
-        self._requires_grad = True
+        base._move_retain_hook(previous, base.grad_fn)
+        self._regenerate(base)
 
     def _write_into(self, op, others):
         """Fast path (``p -= lr * p.grad`` under no_grad): run the ufunc straight into this
@@ -265,11 +284,15 @@ class InPlaceMethods:
         return True
 
     def add_(self, other, alpha=1):
-        return self._inplace(ops.add, other if alpha == 1 else other * alpha)
+        if alpha != 1:
+            return self._inplace(ops.add_alpha, other, alpha=alpha)
+        return self._inplace(ops.add, other)
 
     def sub_(self, other, alpha=1):
         _check_sub(self, other)
-        return self._inplace(ops.sub, other if alpha == 1 else other * alpha)
+        if alpha != 1:
+            return self._inplace(ops.sub_alpha, other, alpha=alpha)
+        return self._inplace(ops.sub, other)
 
     def mul_(self, other):
         return self._inplace(ops.mul, other)
@@ -311,6 +334,25 @@ def _as_index(key):
         return tuple(k._data if isinstance(k, _t.Tensor) else k for k in key)
     return key
 
+
+
+def _overlaps(array):
+    """PyTorch's internal-overlap test: a dim of stride 0 (from expand) with more than one element."""
+    return any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
+
+
+def _check_key(key):
+    """PyTorch's errors for what can't index: a float, a string, a float tensor."""
+    for k in key:
+        if isinstance(k, (numbers.Integral, slice, list, np.ndarray)) or k is None or k is Ellipsis:
+            continue
+        if isinstance(k, _t.Tensor):
+            if k._data.dtype.kind == "f":
+                raise error("index_tensor_type")
+        elif isinstance(k, str):
+            raise error("tensor_str")
+        else:
+            raise error("index_type", type=type(k).__name__)
 
 
 def _is_advanced(k):

@@ -312,6 +312,11 @@ ERRORS = {
         "can't retain_grad on Tensor that has requires_grad=False",
         "{name} doesn't require grad, so backward() never computes a gradient for it. Create it "
         "with requires_grad=True (or call `{plain}.requires_grad_()`) first."),
+    "hook_returned": (
+        TypeError,
+        "expected Variable, but hook returned '{type}'",
+        "A hook receives the gradient (a tensor) and may return a replacement, which must be a "
+        "tensor of the same shape (e.g. `lambda g: g * 2`), or None to keep the gradient as it is."),
     "hook_no_grad": (
         RuntimeError,
         "cannot register a hook on a tensor that doesn't require gradient",
@@ -401,6 +406,11 @@ ERRORS = {
         "expected Tensor as element {index} in argument 0, but got {type}",
         "Every element of the list must be a tensor, and element {index} is a {type}. Convert it "
         "with torch.tensor(...)."),
+    "cat_0d": (
+        RuntimeError,
+        "zero-dimensional tensor (at position {index}) cannot be concatenated",
+        "torch.cat joins along an existing dimension, and a 0-d tensor (one number) has none. Use "
+        "torch.stack to make a new dimension, or give it one first: `t.unsqueeze(0)` / `t.reshape(1)`."),
     "cat_ndim": (
         RuntimeError,
         "Tensors must have same number of dimensions: got {a} and {b}",
@@ -430,6 +440,17 @@ ERRORS = {
         "{message}",
         "Indexing with a tensor or list: each index must be within the size of its dimension, and a "
         "boolean mask must have the shape of the dimensions it selects. {name} has shape {shape}."),
+    "index_type": (
+        IndexError,
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+        "indices (got {type})",
+        "An index picks whole positions, so it must be an int (or a slice, `...`, None, or an "
+        "integer/bool tensor); this one is a {type}. If it was computed (n / 2), use int(...) or //."),
+    "index_tensor_type": (
+        IndexError,
+        "tensors used as indices must be long, int, byte or bool tensors",
+        "A tensor used as an index holds positions (integers) or a mask (bools); this one holds "
+        "floats. Convert it: `idx.long()`, or compare for a mask: `x > 0`."),
     "too_many_indices": (
         IndexError,
         "too many indices for tensor of dimension {ndim}",
@@ -453,6 +474,26 @@ ERRORS = {
         "{name} is a leaf that requires grad: changing it in place while recording would make its "
         "gradient wrong. Update parameters inside `with torch.no_grad():` (e.g. "
         "`{plain} -= lr * {plain}.grad`), or use an out-of-place op (`{plain} = {plain} + 1`)."),
+    "view_rebase_no_grad": (
+        RuntimeError,
+        "A view was created in no_grad mode and {what} modified inplace with grad mode enabled. "
+        "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+        "your code by moving both the view and the inplace either both inside the no_grad block "
+        "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+        "to be tracked).",
+        "{name} was made (by indexing, view(), t(), ...) inside `with torch.no_grad():`, so it has "
+        "no history, yet it shares memory with a tensor that requires grad; after an in-place "
+        "change autograd can't tell what you meant. Make the view and the change both inside the "
+        "block or both outside it."),
+    "view_rebase_inference": (
+        RuntimeError,
+        "A view was created in inference mode and {what} modified inplace in normal mode. Given "
+        "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
+        "code by moving both the view and the inplace either both inside the inference_mode block "
+        "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+        "to be tracked).",
+        "{name} was made inside `with torch.inference_mode():`, yet it shares memory with a tensor "
+        "that requires grad. Make the view and the change both inside the block or both outside."),
     "leaf_view_inplace": (
         RuntimeError,
         "a view of a leaf Variable that requires grad is being used in an in-place operation.",
@@ -485,6 +526,15 @@ ERRORS = {
         "output with shape {out} doesn't match the broadcast shape {broadcast}",
         "An in-place op writes into {name}, so the result must keep its shape {shape}; with the "
         "other operand it would be {broadcast}. Use the out-of-place form: `{plain} = {plain} + other`."),
+    "detach_view_inplace": (
+        RuntimeError,
+        "Can't detach views in-place. Use detach() instead. If you are using "
+        "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, "
+        "gradients are views of DDP buckets, and hence detach_() cannot be called on these "
+        "gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+        "torch/optim/optimizer.py as the solution.",
+        "{name} is a view of another tensor (indexing, view(), t(), ...), and a view shares its "
+        "base's history, so it can't drop its own in place. Use `{plain} = {plain}.detach()`."),
     "overlapping_write": (
         RuntimeError,
         "unsupported operation: more than one element of the written-to tensor refers to a "
@@ -585,6 +635,16 @@ ERRORS = {
         "vector + matrix @ vector expected, got {a}, {a}, {b}",
         "mv() multiplies a 2-D matrix by a 1-D vector; here they are {a}-D and {b}-D. For other "
         "shapes use `@` (torch.matmul)."),
+    "addmv_dtype": (
+        RuntimeError,
+        "addmv input tensors must have the same dtype, but got {a}, {b}, and {a}",
+        "Matrix products don't mix dtypes. Convert one side, e.g. `vec.to(mat.dtype)` (most often: "
+        "make both float32)."),
+    "scalar_type": (
+        RuntimeError,
+        "expected scalar type {a} but found {b}",
+        "Matrix products don't mix dtypes. Convert one side, e.g. `b.to(a.dtype)` (most often: "
+        "make both float32)."),
     "mv_size": (
         RuntimeError,
         "size mismatch, got input ({m}), mat ({m}x{k}), vec ({n})",
@@ -611,15 +671,14 @@ ERRORS = {
     "bmm_sizes": (
         RuntimeError,
         "Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: "
-        "[{batch}, {got}].",
+        "[{got_batch}, {got}].",
         "In a batched A @ B each matrix of A has {k} columns, so each matrix of B needs {k} rows; "
         "they have {got}."),
-    "matmul_batches": (
-        NotImplementedError,
-        "gradlab's matmul supports up to 3-D batches of equal size",
-        "gradlab's own message: PyTorch broadcasts batch dimensions of any rank, gradlab doesn't. "
-        "Reshape to 3-D (batch, n, m) first."),
-
+    "bmm_not_3d": (
+        RuntimeError,
+        "{which} must be a 3D tensor",
+        "bmm() multiplies batches of matrices: both operands are 3-D (batch, rows, columns), and "
+        "{name} is {ndim}-D. Use `@` (torch.matmul) for other shapes."),
     # == Reductions: sum, mean, max, min, argmax and friends.
     "mean_int": (
         RuntimeError,
@@ -637,6 +696,22 @@ ERRORS = {
         "{op}(): Expected reduction dim to be specified for input.numel() == 0.",
         "{name} is empty (shape {shape}), so there is no element to point at. Check how it became "
         "empty."),
+    "dim_repeated": (
+        RuntimeError,
+        "dim {dim} appears multiple times in the list of dims",
+        "Each dim may be reduced once; the list names dim {dim} twice (a negative dim counts from "
+        "the end, so -1 and {dim} can be the same dim). Drop the repeat."),
+    "permute_ndim": (
+        RuntimeError,
+        "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+        "of the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to len(dims) = {n}",
+        "permute() names every dim of {name} once, in its new order: {ndim} dims here, and {n} "
+        "were given. To swap just two, use transpose(d0, d1)."),
+    "permute_repeated": (
+        RuntimeError,
+        "permute(): duplicate dims are not allowed.",
+        "permute() names every dim once, in its new order (a negative dim counts from the end, so "
+        "-1 may be the same as the last one). Drop the repeat."),
     "reduce_empty_dim": (
         IndexError,
         "{op}(): Expected reduction dim {dim} to have non-zero size.",

@@ -99,11 +99,13 @@ class _Capture:
         self.needed = _needed([node for node, _ in roots], self.grads)
 
     def run(self, node, grad):
+        if node not in self.needed:  # pruned: PyTorch never runs it, nor its hooks
+            return ()
         if node._pre_hooks:
             grad = engine.call_hooks(node, grad)
         if node in self.grads:
             self.grads[node] = grad
-        if isinstance(node, AccumulateGrad) or node not in self.needed:
+        if isinstance(node, AccumulateGrad):
             return ()
         return node.apply(grad)
 

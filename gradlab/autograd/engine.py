@@ -17,6 +17,7 @@ import heapq
 import numpy as np
 
 from .graph import AccumulateGrad
+from ..errors import error
 from .grad_mode import _state
 from ..ops import reduced_axes, sum_to  # noqa: F401  (re-exported: the stepper and gradcheck)
 
@@ -84,6 +85,8 @@ def call_hooks(node, grad):
     for hook in tuple(node._pre_hooks):
         result = hook(t)
         if result is not None:
+            if not hasattr(result, "_data"):
+                raise error("hook_returned", type=type(result).__name__)
             t = result
     return t._data if arrays else t
 

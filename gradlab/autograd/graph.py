@@ -161,6 +161,8 @@ def accumulate(variable, grad):
     Like PyTorch, the first gradient is stored without a copy when nobody else holds it.
     """
     Tensor = _t.Tensor
+    if not variable._requires_grad:  # requires_grad_(False) after the graph was built
+        return
     if hasattr(grad, "_data"):  # create_graph: gradients are part of a graph themselves
         variable._grad = grad if variable._grad is None else variable._grad + grad
         return
