@@ -691,6 +691,13 @@ class Tensor(ViewMethods, InPlaceMethods):
 
 
 
+def view_rebase_error(creation, what):
+    """PyTorch's error for a view made under no_grad / inference_mode whose memory changed."""
+    if creation == "inference":
+        return error("view_rebase_inference", what=what)
+    return error("view_rebase_no_grad", what=what)
+
+
 _GRAD_FN = Tensor.__dict__["grad_fn"]          # the slots a View reads around its properties
 _REQUIRES_GRAD = Tensor.__dict__["_requires_grad"]
 
@@ -717,9 +724,8 @@ class View(Tensor):
             return fn
         if fn is None and not base.requires_grad:
             return None
-        if self._creation is not None:
-            raise error("view_rebase_" + self._creation, self,
-                        what="its base or another view of its base has been")
+        if self._creation is not None:  # (no tensor for the note: it would read grad_fn again)
+            raise view_rebase_error(self._creation, "its base or another view of its base has been")
         self._regenerate(base)
         return _GRAD_FN.__get__(self)
 

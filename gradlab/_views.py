@@ -191,7 +191,8 @@ class InPlaceMethods:
         if (_state.enabled and self.grad_fn is None and self._requires_grad
                 and getattr(self, "_creation", None) is None):
             parts = key if isinstance(key, tuple) else (key,)  # only `:`, `...`, indices: no view
-            viewless = all(_is_advanced(k) or k is Ellipsis or k == slice(None) for k in parts)
+            viewless = all((_is_advanced(k) and not _makes_view(k)) or k is Ellipsis
+                           or k == slice(None) for k in parts)
             raise error("leaf_inplace" if viewless else "leaf_view_inplace", self)
         parts = key if isinstance(key, tuple) else (key,)
         if all(k is Ellipsis or (isinstance(k, slice) and k == slice(None)) for k in parts):
@@ -218,13 +219,18 @@ class InPlaceMethods:
         if recording:  # PyTorch's check_inplace
             if base is not None:
                 if self._creation is not None:
-                    raise error("view_rebase_" + self._creation, self, what="is being")
+                    raise _t.view_rebase_error(self._creation, "is being")
                 if self._requires_grad and base.grad_fn is None:
                     raise error("leaf_view_inplace", self)
             elif self.grad_fn is None and self._requires_grad:
                 raise error("leaf_inplace", self)
         if base is not None and _overlaps(self._data):
             raise error("overlapping_write")
+        for o in others:
+            if isinstance(o, _t.Tensor) and _partial_overlap(self._data, o._data):
+                raise error("partial_overlap")
+        if not self._data.flags.writeable and base is None:
+            self._data = self._data.copy()  # a gradient's broadcast array: its own memory now
         if not recording:
             base = None
         if not recording and op.inplace_ufunc and self._write_into(op, others):
@@ -341,6 +347,15 @@ def _overlaps(array):
     return any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
 
 
+def _partial_overlap(a, b):
+    """PyTorch refuses an in-place op whose input shares some, not all, of the output's memory."""
+    if not np.may_share_memory(a, b):
+        return False
+    same = (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+            and a.shape == b.shape and a.strides == b.strides)
+    return not same and np.shares_memory(a, b)
+
+
 def _check_key(key):
     """PyTorch's errors for what can't index: a float, a string, a float tensor."""
     for k in key:
@@ -359,10 +374,17 @@ def _is_advanced(k):
     return isinstance(k, (_t.Tensor, list, np.ndarray)) or (isinstance(k, bool))
 
 
+def _makes_view(k):
+    """A 0-d bool mask: PyTorch indexes through a view (unsqueeze(0), then the mask)."""
+    return isinstance(k, _t.Tensor) and k._data.ndim == 0 and k._data.dtype == np.bool_
+
+
 def _is_index_put(key):
     """PyTorch writes ``y[key] = v`` with index_put_ on ``y`` itself (not into a view) when the
     key has advanced indices and otherwise only ``:`` and ``...``, which make no view."""
     key = key if isinstance(key, tuple) else (key,)
+    if any(_makes_view(k) for k in key):
+        return False
     return any(_is_advanced(k) for k in key) and all(
         _is_advanced(k) or k is Ellipsis or k == slice(None) for k in key)
 

@@ -535,6 +535,13 @@ ERRORS = {
         "torch/optim/optimizer.py as the solution.",
         "{name} is a view of another tensor (indexing, view(), t(), ...), and a view shares its "
         "base's history, so it can't drop its own in place. Use `{plain} = {plain}.detach()`."),
+    "partial_overlap": (
+        RuntimeError,
+        "unsupported operation: some elements of the input tensor and the written-to tensor refer "
+        "to a single memory location. Please clone() the tensor before performing the operation.",
+        "The tensor being written and the other operand share part of their memory (one is a view "
+        "of the other), so the write would change the input while it is read. Pass a `.clone()` "
+        "of the input instead."),
     "overlapping_write": (
         RuntimeError,
         "unsupported operation: more than one element of the written-to tensor refers to a "

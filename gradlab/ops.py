@@ -480,7 +480,13 @@ unsafe_view = Op("reshape", "UnsafeViewBackward0", lambda a, shape: a.reshape(sh
 clone = Op("clone", "CloneBackward0", lambda a: a.copy(), "clone(a)", [
     Rule("self", "∂a/∂a = 1", lambda grad: grad),
 ])
-expand = Op("expand", "ExpandBackward0", lambda a, shape: np.broadcast_to(a, shape), "expand(a)", [
+def _expand(a, shape):
+    # Writable, as PyTorch's expand is: writes that would hit a shared element are refused first.
+    b = np.broadcast_to(a, shape)
+    return np.lib.stride_tricks.as_strided(a, b.shape, b.strides, writeable=a.flags.writeable)
+
+
+expand = Op("expand", "ExpandBackward0", _expand, "expand(a)", [
     Rule("self", "copies share one gradient: summed back to a's shape", lambda grad: grad),
 ], view=True)
 transpose = Op("transpose", "TransposeBackward0",

@@ -38,7 +38,10 @@ def _roots(outputs, grad_outputs):
                         got_tuple=tuple(grad.shape), expected_tuple=tuple(out.shape))
         elif grad.dtype is not out.dtype:
             grad = grad.to(out.dtype)
-        roots.append((out._edge(), grad))
+        edge = out._edge()
+        if edge is None:  # a no_grad view of a tensor that requires grad: nothing to run
+            raise error("no_grad_output", out, index=i)
+        roots.append((edge, grad))
     return roots
 
 
@@ -96,15 +99,20 @@ class _Capture:
 
     def __init__(self, roots, targets):
         self.grads = {node: None for node in targets}
-        self.needed = _needed([node for node, _ in roots], self.grads)
+        self.roots = {node for node, _ in roots}
+        self.needed = _needed(list(self.roots), self.grads)
 
     def run(self, node, grad):
-        if node not in self.needed:  # pruned: PyTorch never runs it, nor its hooks
+        if node not in self.needed:  # pruned: PyTorch never runs it; a root's hooks still run
+            if node in self.roots and node._pre_hooks:
+                engine.call_hooks(node, grad)
             return ()
         if node._pre_hooks:
             grad = engine.call_hooks(node, grad)
         if node in self.grads:
             self.grads[node] = grad
+            if not any(child in self.needed for child in node._next):
+                return ()  # a target with nothing needed behind it is not run
         if isinstance(node, AccumulateGrad):
             return ()
         return node.apply(grad)

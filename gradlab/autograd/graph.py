@@ -175,6 +175,8 @@ def accumulate(variable, grad):
     elif variable._grad._requires_grad:
         variable._grad = variable._grad + Tensor._make(np.asarray(grad))
     else:
+        if not variable._grad._data.flags.writeable:  # a create_graph gradient's broadcast array
+            variable._grad._data = variable._grad._data.copy()
         variable._grad._data += grad
         variable._grad._bump()
 
