@@ -16,7 +16,7 @@ from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_li
 from ._dtype import Size, dtype, promote_types, result_type
 from ._dtype import bool_ as bool
 from ._dtype import float32, float64, int32, int64
-from ._tensor import Tensor, cat, matmul, stack, where
+from ._tensor import TABLE_METHODS as _TABLE_METHODS, Tensor, cat, matmul, stack, where
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
@@ -48,11 +48,13 @@ def _method(name):
     return function
 
 
-for _name in ("add", "sub", "mul", "div", "neg", "reciprocal", "square", "exp", "log", "sqrt",
-              "abs", "relu", "sigmoid", "tanh", "clamp", "clip", "sum", "mean", "argmax", "argmin",
-              "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
-              "unsqueeze", "squeeze", "clone", "detach", "sign", "masked_fill", "maximum",
-              "minimum", "numel", "isfinite", "allclose", "equal", "logical_not"):
+# gradlab.<name>(t, ...) for every Tensor method that has a function in PyTorch: those of the op
+# table's entries marked method=True (gradlab.exp, ...), and these.
+for _name in [op.name for op in _TABLE_METHODS] + [
+        "add", "sub", "mul", "div", "neg", "square", "clamp", "clip", "sum", "mean", "argmax",
+        "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
+        "unsqueeze", "squeeze", "clone", "detach", "sign", "masked_fill", "maximum", "minimum",
+        "numel", "isfinite", "allclose", "equal", "logical_not"]:
     globals()[_name] = _method(_name)
 
 

@@ -19,6 +19,7 @@ from ._dtype import Size, result_type
 from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
                           _same_dtype, cat, matmul, stack, where)
 from ._record import record
+from ._compare import ComparisonMethods
 from ._views import InPlaceMethods, ViewMethods
 from .autograd.grad_mode import _state
 from .autograd.graph import AccumulateGrad, make_node
@@ -34,7 +35,7 @@ _NONLEAF_GRAD_WARNING = (
 )
 
 
-class Tensor(ViewMethods, InPlaceMethods):
+class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
                  "_retains_grad", "_hooks", "name", "_cut", "_base", "_view_chain",
                  "__weakref__")
@@ -638,57 +639,6 @@ class Tensor(ViewMethods, InPlaceMethods):
             raise error("scalar_type", self, a=_dtype.LEGACY_NAMES[self.dtype],
                         b=_dtype.LEGACY_NAMES[other.dtype])
         return apply(ops.bmm, self, other)
-
-    # -- comparisons (no gradient) -----------------------------------------------------------------
-    def _compare(self, other, fn):
-        if not isinstance(other, (Tensor, numbers.Number)):
-            return NotImplemented
-        o = other._data if isinstance(other, Tensor) else other
-        if isinstance(other, Tensor):
-            _check_broadcast(self, other)
-        return Tensor._make(np.asarray(fn(self._data, o)))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
-
-    def __and__(self, other):
-        return self._compare(other, np.logical_and if self.dtype is _dtype.bool_ else np.bitwise_and)
-
-    def __or__(self, other):
-        return self._compare(other, np.logical_or if self.dtype is _dtype.bool_ else np.bitwise_or)
-
-    def __invert__(self):
-        return Tensor._make(~self._data)
-
-    def logical_not(self):
-        return Tensor._make(np.logical_not(self._data))
-
-    def isfinite(self):
-        return Tensor._make(np.isfinite(self._data))
-
-    def equal(self, other) -> bool:
-        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
-
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
 
 
 def view_rebase_error(creation, what):

@@ -128,8 +128,10 @@ case("1D@2D", lambda L, a, b: a @ b, ((3,), "real"), ((3, 4), "real"), op="squee
 case("2D@2D", lambda L, a, b: a @ b, ((3, 4), "real"), ((4, 2), "real"), op="mm")
 case("3D@2D", lambda L, a, b: a @ b, ((2, 3, 4), "real"), ((4, 5), "real"), op="unsafe_view",
      ops=("mm", "view"))
+# (float32 sums of mixed-sign products can cancel; torch adds them in another order: compare at
+# the scale of the terms, as for pow above)
 case("3D@1D", lambda L, a, b: a @ b, ((2, 3, 4), "real"), ((4,), "real"), op="unsafe_view",
-     ops=("mv",))
+     ops=("mv",), atol=1e-5)
 case("3D@3D", lambda L, a, b: a @ b, ((2, 3, 4), "real"), ((2, 4, 5), "real"), op="unsafe_view",
      ops=("bmm",))
 case("3D@3D batch 1", lambda L, a, b: a @ b, ((2, 3, 4), "real"), ((1, 4, 5), "real"),

@@ -176,84 +176,104 @@ def build(tensors, names=None, show_data=True, show_grad=True, max_nodes=100, ma
           grad_override=None):
     """Walk the graph behind ``tensors`` (iteratively) into a ``Model``."""
     from .._tensor import Tensor
-    from ..autograd.graph import AccumulateGrad
-
     for t in tensors:
         if not isinstance(t, Tensor):
             raise TypeError(f"draw() takes tensors, not {type(t).__name__}")
     names = names if isinstance(names, Names) else Names(names)
-    model = Model()
-    counters = names.counters()
-    unnamed_leaves = [0]
-    budget = [max(int(max_nodes), 1)]
-    hidden = []        # nodes reached but not drawn
-    marker = [None]
-    queue = deque()
-    constants = {}     # id(tensor) -> item (the item holds the tensor: ids stay unique)
-    leaves = {}        # id(leaf tensor) -> item
-    cuts = []
+    builder = _Builder(names, show_data, show_grad, max_nodes, max_values, grad_override)
+    builder.add_outputs(tensors)
+    builder.walk()
+    return builder.finish()
 
-    def describe(t, kind, title):
-        item = model.new(kind, f"{title}  {shape_text(t._data.shape)}", tensor=t)
+
+class _Builder:
+    """The state of one walk: the model so far, the queue of nodes to visit, the node budget."""
+
+    def __init__(self, names, show_data, show_grad, max_nodes, max_values, grad_override):
+        self.names = names
+        self.show_data, self.show_grad = show_data, show_grad
+        self.max_nodes, self.max_values = max_nodes, max_values
+        self.grad_override = grad_override
+        self.model = Model()
+        self.counters = names.counters()
+        self.unnamed_leaves = 0
+        self.budget = max(int(max_nodes), 1)
+        self.hidden = []       # nodes reached but not drawn
+        self.marker = None     # the "… more nodes" item, once needed
+        self.queue = deque()
+        self.constants = {}    # id(tensor) -> item (the item holds the tensor: ids stay unique)
+        self.leaves = {}       # id(leaf tensor) -> item
+        self.cuts = []
+
+    def describe(self, t, kind, title):
+        item = self.model.new(kind, f"{title}  {shape_text(t._data.shape)}", tensor=t)
         item.name = title
         return item
 
-    def leaf_item(var, node):
-        item = model.by_node.get(node)
-        if item is None and id(var) in leaves:  # the same leaf through another AccumulateGrad
-            item = model.by_node[node] = leaves[id(var)]
+    def lines_of(self, t, show_grad, override=None):
+        return _leaf_lines(t, self.show_data, show_grad, self.max_values, override)
+
+    def leaf_item(self, var, node):
+        by_node = self.model.by_node
+        item = by_node.get(node)
+        if item is None and id(var) in self.leaves:  # the same leaf through another AccumulateGrad
+            item = by_node[node] = self.leaves[id(var)]
         if item is None:
-            name = names.of(var)
+            name = self.names.of(var)
             if name is None:
-                unnamed_leaves[0] += 1
-                name = f"leaf{unnamed_leaves[0]}"
-            item = describe(var, "leaf", name)
-            item.lines = _leaf_lines(var, show_data, show_grad, max_values, grad_override)
+                self.unnamed_leaves += 1
+                name = f"leaf{self.unnamed_leaves}"
+            item = self.describe(var, "leaf", name)
+            item.lines = self.lines_of(var, self.show_grad, self.grad_override)
             item.node = node
-            model.by_node[node] = leaves[id(var)] = item
+            by_node[node] = self.leaves[id(var)] = item
             counter = getattr(var, "_counter", None)
             if counter is not None:
-                counters.setdefault(id(counter), name)
+                self.counters.setdefault(id(counter), name)
         return item
 
-    def op_item(node):
-        item = model.by_node.get(node)
+    def op_item(self, node):
+        by_node = self.model.by_node
+        item = by_node.get(node)
         if item is None:
-            item = model.new("op", type(node).__name__, [op_text(node)] if op_text(node) else [], node=node)
-            model.by_node[node] = item
-            queue.append(node)
-            named = names.by_node.get(node)
-            if named is not None and ("box", node) not in model.by_node:
+            text = op_text(node)
+            item = self.model.new("op", type(node).__name__, [text] if text else [], node=node)
+            by_node[node] = item
+            self.queue.append(node)
+            named = self.names.by_node.get(node)
+            if named is not None and ("box", node) not in by_node:
                 # a named intermediate tensor: drawn between its op and the ops that use it
                 name, t = named
-                box = describe(t, "tensor", name)
-                box.lines = _leaf_lines(t, show_data, show_grad and t._retains_grad, max_values, None)
+                box = self.describe(t, "tensor", name)
+                box.lines = self.lines_of(t, self.show_grad and t._retains_grad)
                 box.inputs.append((item, "", "data", ""))
-                model.by_node[("box", node)] = box
+                by_node[("box", node)] = box
         return item
 
-    def consumer_side(node):
+    def consumer_side(self, node):
         """What an edge out of ``node`` starts from: its named tensor box, else the op."""
-        return model.by_node.get(("box", node)) or model.by_node[node]
+        return self.model.by_node.get(("box", node)) or self.model.by_node[node]
 
-    def more_item():
-        if marker[0] is None:
-            marker[0] = model.new("more", "…")
-        return marker[0]
+    def more_item(self):
+        if self.marker is None:
+            self.marker = self.model.new("more", "…")
+        return self.marker
 
-    def reach(node):
-        """The item for a graph node, or the marker once ``max_nodes`` are drawn."""
-        if node in model.by_node:
-            return model.by_node[node]
-        if budget[0] <= 0:
-            hidden.append(node)
+    def reach(self, node):
+        """The item for a graph node, or None once ``max_nodes`` are drawn."""
+        from ..autograd.graph import AccumulateGrad
+        if node in self.model.by_node:
+            return self.model.by_node[node]
+        if self.budget <= 0:
+            self.hidden.append(node)
             return None
-        budget[0] -= 1
+        self.budget -= 1
         if isinstance(node, AccumulateGrad):
-            return leaf_item(node.variable, node)
-        return op_item(node)
+            return self.leaf_item(node.variable, node)
+        return self.op_item(node)
 
-    def constant_item(value, node, i):
+    def constant_item(self, value, node, i):
+        from .._tensor import Tensor
         if isinstance(value, weakref.ref):
             t = value()
         elif isinstance(value, Tensor):
@@ -261,91 +281,91 @@ def build(tensors, names=None, show_data=True, show_grad=True, max_nodes=100, ma
         else:
             return None  # a Python number: written into the op's text
         if t is None:  # the tensor is gone: the graph holds it weakly
-            return model.new("constant", f"constant  {shape_text(node.shapes[i])}")
-        item = constants.get(id(t))
+            return self.model.new("constant", f"constant  {shape_text(node.shapes[i])}")
+        item = self.constants.get(id(t))
         if item is not None:
             return item
-        name = names.of(t)
+        name = self.names.of(t)
         cut = getattr(t, "_cut", None)
+        item = self.describe(t, "cut" if cut else "constant", name or ("cut" if cut else "constant"))
+        item.lines = value_lines(t._data, self.max_values) if self.show_data else []
         if cut:
-            item = describe(t, "cut", name or "cut")
             item.cut = cut
-            item.lines = value_lines(t._data, max_values) if show_data else []
-            cuts.append(item)  # its note names the source once the whole graph is known
-        else:
-            item = describe(t, "constant", name or "constant")
-            item.lines = value_lines(t._data, max_values) if show_data else []
-        constants[id(t)] = item
+            self.cuts.append(item)  # its note names the source once the whole graph is known
+        self.constants[id(t)] = item
         return item
 
-    # The outputs first, in the order given.
-    for k, t in enumerate(tensors):
-        title = names.of(t) or ("output" if len(tensors) == 1 else f"output{k + 1}")
-        if t.grad_fn is not None:
-            box = model.by_node.get(("box", t.grad_fn))
-            if box is None:
-                box = describe(t, "tensor", title)
-                box.lines = _leaf_lines(t, show_data, show_grad and t._retains_grad, max_values, None)
-                model.by_node[("box", t.grad_fn)] = box
-                op = reach(t.grad_fn)
-                box.inputs.append((op if op is not None else more_item(), "", "data", ""))
-            box.output = True
-            model.roots.append(box)
-        elif t.requires_grad:
-            acc = t._accumulator() if t._accumulator is not None else None
-            item = leaf_item(t, acc if acc is not None else ("leaf", id(t)))
-            budget[0] -= 1
-            item.output = True
-            model.roots.append(item)
-        else:
-            item = constant_item(t, None, 0)
+    def add_outputs(self, tensors):
+        """The outputs first, in the order given."""
+        model = self.model
+        for k, t in enumerate(tensors):
+            title = self.names.of(t) or ("output" if len(tensors) == 1 else f"output{k + 1}")
+            if t.grad_fn is not None:
+                box = model.by_node.get(("box", t.grad_fn))
+                if box is None:
+                    box = self.describe(t, "tensor", title)
+                    box.lines = self.lines_of(t, self.show_grad and t._retains_grad)
+                    model.by_node[("box", t.grad_fn)] = box
+                    op = self.reach(t.grad_fn)
+                    box.inputs.append((op if op is not None else self.more_item(), "", "data", ""))
+                item = box
+            elif t.requires_grad:
+                acc = t._accumulator() if t._accumulator is not None else None
+                item = self.leaf_item(t, acc if acc is not None else ("leaf", id(t)))
+                self.budget -= 1
+            else:
+                item = self.constant_item(t, None, 0)
             item.output = True
             model.roots.append(item)
 
-    # Then breadth first through the backward nodes.
-    while queue:
-        node = queue.popleft()
-        item = model.by_node[node]
-        many = len(node.next_functions) > 1
-        consts = getattr(node, "_constants", None) or {}
-        for i, (child, _) in enumerate(node.next_functions):
-            letter = _LETTERS[i] if many and i < len(_LETTERS) else ""
-            if child is None:
-                c = constant_item(consts.get(i), node, i)
-                if c is not None:
-                    item.inputs.append((c, letter, "cut" if c.kind == "cut" else "constant", ""))
-                continue
-            target = reach(child)
-            if target is None:
-                item.inputs.append((more_item(), letter, "more", ""))
-                continue
-            source = consumer_side(child) if target.kind == "op" else target
-            shape = shape_text(node.shapes[i]) if source.kind == "op" else ""  # boxes show theirs
-            item.inputs.append((source, letter, "data", shape))
+    def walk(self):
+        """Breadth first through the backward nodes, inputs in ``next_functions`` order."""
+        while self.queue:
+            node = self.queue.popleft()
+            item = self.model.by_node[node]
+            many = len(node.next_functions) > 1
+            consts = getattr(node, "_constants", None) or {}
+            for i, (child, _) in enumerate(node.next_functions):
+                letter = _LETTERS[i] if many and i < len(_LETTERS) else ""
+                if child is None:
+                    c = self.constant_item(consts.get(i), node, i)
+                    if c is not None:
+                        item.inputs.append((c, letter, "cut" if c.kind == "cut" else "constant", ""))
+                    continue
+                target = self.reach(child)
+                if target is None:
+                    item.inputs.append((self.more_item(), letter, "more", ""))
+                    continue
+                source = self.consumer_side(child) if target.kind == "op" else target
+                shape = shape_text(node.shapes[i]) if source.kind == "op" else ""  # boxes show theirs
+                item.inputs.append((source, letter, "data", shape))
 
-    for item in cuts:
-        source = counters.get(id(getattr(item.tensor, "_counter", None)))
-        if item.cut == "detach()":
-            note = f"✂ detach() of {source}" if source else "✂ detach()"
-        else:
-            note = f"✂ made under {item.cut}" + (f" from {source}" if source else "")
-        item.lines.insert(0, note)
-    if hidden:
-        model.hidden = _count_hidden(hidden, model.by_node)
-        marker[0].title = f"… {model.hidden:,} more nodes"
-        marker[0].lines = [f"not drawn (max_nodes={max_nodes})"]
-    # An item may be reached from several ops through the marker: one edge each.
-    for item in model.items:
-        seen, kept = set(), []
-        for entry in item.inputs:
-            key = (entry[0].id, entry[1]) if entry[2] == "more" else None
-            if key is not None and key in seen:
-                continue
-            if key is not None:
-                seen.add(key)
-            kept.append(entry)
-        item.inputs = kept
-    return model
+    def finish(self):
+        """Name where each cut came from, count what was not drawn, drop repeated marker edges."""
+        model = self.model
+        for item in self.cuts:
+            source = self.counters.get(id(getattr(item.tensor, "_counter", None)))
+            if item.cut == "detach()":
+                note = f"✂ detach() of {source}" if source else "✂ detach()"
+            else:
+                note = f"✂ made under {item.cut}" + (f" from {source}" if source else "")
+            item.lines.insert(0, note)
+        if self.hidden:
+            model.hidden = _count_hidden(self.hidden, model.by_node)
+            self.marker.title = f"… {model.hidden:,} more nodes"
+            self.marker.lines = [f"not drawn (max_nodes={self.max_nodes})"]
+        # An item may be reached from several ops through the marker: one edge each.
+        for item in model.items:
+            seen, kept = set(), []
+            for entry in item.inputs:
+                key = (entry[0].id, entry[1]) if entry[2] == "more" else None
+                if key is not None and key in seen:
+                    continue
+                if key is not None:
+                    seen.add(key)
+                kept.append(entry)
+            item.inputs = kept
+        return model
 
 
 def _count_hidden(start, drawn):
