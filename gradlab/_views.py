@@ -204,6 +204,10 @@ class InPlaceMethods:
             return self._inplace(ops.fill_tensor, value=value)
         op = ops.index_put if _is_index_put(key) else ops.copy_slices
         key = _as_index(key)
+        if op is ops.copy_slices and isinstance(value, _t.Tensor) and not any(
+                _is_advanced(k) for k in (key if isinstance(key, tuple) else (key,))):
+            if _partial_overlap(self._data[key], value._data):  # PyTorch: self[key].copy_(value)
+                raise error("partial_overlap")
         if isinstance(value, _t.Tensor) and value._data.ndim > 0:
             _broadcast_shape(value._data.shape, np.empty(self._data.shape)[key].shape, target=True)
         self._inplace(op, value, key=key)
@@ -226,9 +230,10 @@ class InPlaceMethods:
                 raise error("leaf_inplace", self)
         if base is not None and _overlaps(self._data):
             raise error("overlapping_write")
-        for o in others:
-            if isinstance(o, _t.Tensor) and _partial_overlap(self._data, o._data):
-                raise error("partial_overlap")
+        if op is not ops.copy_slices and op is not ops.index_put:  # (setitem checks its region)
+            for o in others:
+                if isinstance(o, _t.Tensor) and _partial_overlap(self._data, o._data):
+                    raise error("partial_overlap")
         if not self._data.flags.writeable and base is None:
             self._data = self._data.copy()  # a gradient's broadcast array: its own memory now
         if not recording:
@@ -344,7 +349,7 @@ def _as_index(key):
 
 def _overlaps(array):
     """PyTorch's internal-overlap test: a dim of stride 0 (from expand) with more than one element."""
-    return any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
+    return array.size > 1 and any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
 
 
 def _partial_overlap(a, b):

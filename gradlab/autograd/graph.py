@@ -23,6 +23,9 @@ from ..ops import sum_to
 
 _sequence = itertools.count()
 _FREED = ("freed",)  # a node's saved values after backward has released them
+# Parameters PyTorch saves as tensors (max(dim)'s indices, where's condition, ...): freed with the
+# rest, so a second backward through such a node raises as in PyTorch.
+_SAVED_PARAMS = frozenset(("indices", "mask", "condition", "target"))
 
 
 class Node:
@@ -84,6 +87,8 @@ class Node:
             value = self._saved[self._saved_names.index(name)]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
         if name in self.params:
+            if self._saved is _FREED and name in _SAVED_PARAMS:
+                raise error("freed_graph", node=self.name())
             return self.params[name]
         if name == "i":
             return i
@@ -104,7 +109,7 @@ class Node:
 
     def release(self):
         """Free saved values after backward (unless ``retain_graph``)."""
-        if self._saved:
+        if self._saved or not _SAVED_PARAMS.isdisjoint(self.params):
             self._saved = _FREED
 
     def register_prehook(self, hook):
@@ -172,9 +177,7 @@ def accumulate(variable, grad):
         elif grad.base is not None or not grad.flags.writeable or sys.getrefcount(grad) > _UNSHARED:
             grad = grad.copy()
         variable._grad = Tensor._make(grad)
-    elif variable._grad._requires_grad:
-        variable._grad = variable._grad + Tensor._make(np.asarray(grad))
-    else:
+    else:  # grad mode is off here, so PyTorch adds in place even into a differentiable grad
         if not variable._grad._data.flags.writeable:  # a create_graph gradient's broadcast array
             variable._grad._data = variable._grad._data.copy()
         variable._grad._data += grad
@@ -218,7 +221,8 @@ def _modified_error(saved, node):
     what = f"[torch.{LEGACY_NAMES[from_numpy_dtype(array.dtype)]}Tensor {list(array.shape)}]"
     producer = node if t is None else t.grad_fn
     if producer is not None:  # PyTorch names the forward op: "Mul", not "MulBackward0"
-        forward_name = re.sub(r"Backward\d*$", "", producer.name())
+        # PyTorch drops "Backward0" and keeps another overload's number: Mul, Clamp1, Pow1
+        forward_name = re.sub(r"Backward0?", "", producer.name())
         what += f", which is output 0 of {forward_name},"
     return error("modified_inplace", what=what, version=saved.counter[0], expected=saved.version,
                  node=node.name(), shape=tuple(array.shape), changes=saved.counter[0] - saved.version)
