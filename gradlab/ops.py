@@ -304,11 +304,20 @@ abs = Op("abs", "AbsBackward0", np.abs, "|a|", [
     Rule("self", "∂|a|/∂a = sign(a)", lambda grad, self: grad * sign(self)),
 ], method=True, check=_bool_refused_by_abs, tests=("real", "ties"))
 
+# relu's backward, itself an op (PyTorch's threshold_backward): under create_graph it is recorded
+# with relu's result as an input, so the gradient it makes requires grad, as in PyTorch.
+# result <= 0, not ~(result > 0): a NaN passes its gradient; the mask selects (not multiplies):
+# an infinite gradient where a <= 0 still gives 0, not 0·inf = nan.
+threshold_backward = Op("threshold_backward", "ThresholdBackwardBackward0",
+                        lambda g, result: np.where(result <= 0, g.dtype.type(0), g),
+                        "g where relu(a) > 0", [
+    Rule("self", "the gradient passes where relu(a) > 0", lambda grad, result: threshold_backward(grad, result)),
+    Rule("result", "the mask is flat: 0", lambda grad: zeros_like(grad)),
+])
+
 relu = Op("relu", "ReluBackward0", lambda a: np.maximum(a, a.dtype.type(0)), "relu(a)", [
-    # result <= 0, not ~(result > 0): a NaN passes its gradient, as in PyTorch; a mask that
-    # selects (not multiplies): an infinite gradient where a <= 0 still gives 0, not 0·inf = nan
     Rule("self", "∂relu(a)/∂a = 1 where a > 0, else 0",
-         lambda grad, result: masked_fill(grad, mask=raw(result <= 0), value=0.0)),
+         lambda grad, result: threshold_backward(grad, result)),
 ], method=True, check=_bool_refused_by_relu, tests=("real", "ties"))
 
 

@@ -106,13 +106,13 @@ class _Capture:
         if node not in self.needed:  # pruned: PyTorch never runs it; a root's hooks still run
             if node in self.roots and node._pre_hooks:
                 engine.call_hooks(node, grad)
-            return ()
+            return None
         if node._pre_hooks:
             grad = engine.call_hooks(node, grad)
         if node in self.grads:
             self.grads[node] = grad
             if not any(child in self.needed for child in node._next):
-                return ()  # a target with nothing needed behind it is not run
+                return None  # a target with nothing needed behind it is not run
         if isinstance(node, AccumulateGrad):
             return ()
         return node.apply(grad)

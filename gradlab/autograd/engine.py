@@ -24,7 +24,8 @@ from ..ops import reduced_axes, sum_to  # noqa: F401  (re-exported: the stepper 
 
 def backward_pass(roots, retain_graph=False, run=None):
     """Run backward from ``roots`` = [(node, gradient)]; ``run(node, grad)`` returns the
-    gradient for each of the node's inputs (``run_node`` by default)."""
+    gradient for each of the node's inputs (``run_node`` by default), or None when it skipped
+    the node (``autograd.grad`` prunes): a skipped node keeps what it saved, as in PyTorch."""
     run = run or run_node
     pending = {}  # node -> the sum of the gradients sent to it so far
     for node, grad in roots:
@@ -35,9 +36,11 @@ def backward_pass(roots, retain_graph=False, run=None):
         node = ready.pop()
         grad = pending.pop(node, None)  # None: no gradient reached this node
         if grad is not None:
-            send(node, run(node, grad), pending)
-        if not retain_graph:
-            node.release()
+            grads = run(node, grad)
+            if grads is not None:
+                send(node, grads, pending)
+                if not retain_graph:
+                    node.release()
         for child in node._next:
             if child is not None:
                 deps[child] -= 1

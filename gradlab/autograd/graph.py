@@ -178,8 +178,9 @@ def accumulate(variable, grad):
             grad = grad.copy()
         variable._grad = Tensor._make(grad)
     else:  # grad mode is off here, so PyTorch adds in place even into a differentiable grad
-        if not variable._grad._data.flags.writeable:  # a create_graph gradient's broadcast array
-            variable._grad._data = variable._grad._data.copy()
+        data = variable._grad._data
+        if not data.flags.writeable or (data.size > 1 and 0 in data.strides):
+            variable._grad._data = data.copy()  # a create_graph gradient's broadcast array
         variable._grad._data += grad
         variable._grad._bump()
 
