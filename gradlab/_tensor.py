@@ -104,7 +104,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        # The recorded node as it stands (a view's pending regeneration may raise; .grad doesn't).
+        if _GRAD_FN_SLOT.__get__(self) is not None and not self._retains_grad:
             warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -639,6 +640,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             raise error("scalar_type", self, a=_dtype.LEGACY_NAMES[self.dtype],
                         b=_dtype.LEGACY_NAMES[other.dtype])
         return apply(ops.bmm, self, other)
+
+
+_GRAD_FN_SLOT = Tensor.__dict__["grad_fn"]
 
 
 def _table_method(op):

@@ -215,8 +215,8 @@ class InPlaceMethods:
     def _inplace(self, op, *others, **params):
         """Compute ``op`` out of place, write the result into this tensor's memory, and (when
         recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
-        if self._counter is None and not _state.inference:
-            raise error("inference_inplace", self)
+        # PyTorch writes into an inference tensor outside inference_mode, then refuses
+        outside = self._counter is None and not _state.inference
         recording = _state.enabled and (self._requires_grad or any(
             isinstance(o, _t.Tensor) and o._requires_grad for o in others))
         base = self._base
@@ -239,6 +239,8 @@ class InPlaceMethods:
         if not recording:
             base = None
         if not recording and op.inplace_ufunc and self._write_into(op, others):
+            if outside:
+                raise error("inference_inplace", self)
             return self
         before = self
         if recording and "self" in op.saves:  # the rule needs the old value: keep a copy of it
@@ -251,6 +253,8 @@ class InPlaceMethods:
         if result._data.shape != self._data.shape:
             raise error("inplace_shape", self, out=list(self.shape), broadcast=list(result.shape))
         self._data[...] = result._data
+        if outside:
+            raise error("inference_inplace", self)
         if self._counter is not None:
             self._counter[0] += 1
         if base is not None and result.grad_fn is not None:

@@ -58,7 +58,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     capture = _Capture(roots, [t._edge() for t in inputs])
     engine.run_backward(roots, retain_graph, create_graph, capture.run)
     for t in inputs:
-        grad = capture.grads[t._edge()]
+        grad = capture.grads.get(t._edge())
         if grad is not None:
             accumulate(t, grad)
 
@@ -79,7 +79,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     engine.run_backward(roots, retain_graph, create_graph, capture.run)
     result = []
     for i, (t, e) in enumerate(zip(inputs, edges)):
-        g = capture.grads[e]
+        g = capture.grads.get(e)
         if g is None:
             if materialize_grads:
                 from .._creation import zeros_like
@@ -98,7 +98,8 @@ class _Capture:
     target are not run."""
 
     def __init__(self, roots, targets):
-        self.grads = {node: None for node in targets}
+        # A target with no edge (a no_grad view) is reached by nothing: its gradient stays None.
+        self.grads = {node: None for node in targets if node is not None}
         self.roots = {node for node, _ in roots}
         self.needed = _needed(list(self.roots), self.grads)
 

@@ -26,6 +26,8 @@ _FREED = ("freed",)  # a node's saved values after backward has released them
 # Parameters PyTorch saves as tensors (max(dim)'s indices, where's condition, ...): freed with the
 # rest, so a second backward through such a node raises as in PyTorch.
 _SAVED_PARAMS = frozenset(("indices", "mask", "condition", "target"))
+# Nodes whose every parameter PyTorch frees: CopySlices drops its op, index nodes their indices.
+_HOLDERS = frozenset(("CopySlices", "IndexPutBackward0", "IndexBackward0"))
 
 
 class Node:
@@ -87,7 +89,7 @@ class Node:
             value = self._saved[self._saved_names.index(name)]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
         if name in self.params:
-            if self._saved is _FREED and name in _SAVED_PARAMS:
+            if self._saved is _FREED and (name in _SAVED_PARAMS or type(self).__name__ in _HOLDERS):
                 raise error("freed_graph", node=self.name())
             return self.params[name]
         if name == "i":
@@ -109,7 +111,7 @@ class Node:
 
     def release(self):
         """Free saved values after backward (unless ``retain_graph``)."""
-        if self._saved or not _SAVED_PARAMS.isdisjoint(self.params):
+        if self._saved or not _SAVED_PARAMS.isdisjoint(self.params) or type(self).__name__ in _HOLDERS:
             self._saved = _FREED
 
     def register_prehook(self, hook):
