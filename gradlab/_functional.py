@@ -71,9 +71,7 @@ def _check_broadcast(a, b):
 
 def _same_dtype(a, b, what="m1 and m2"):
     if a.dtype is not b.dtype:
-        raise error("same_dtype", what=what,
-                    a=a.dtype.name.replace('float32', 'float').replace('float64', 'double'),
-                    b=b.dtype.name.replace('float32', 'float').replace('float64', 'double'))
+        raise error("same_dtype", what=what, a=_dtype.C_NAMES[a.dtype], b=_dtype.C_NAMES[b.dtype])
 
 
 def _check_matrices(a, b, name):
@@ -170,9 +168,11 @@ def numel_of(shape):
 
 
 def _tensor_list(tensors, name):
+    if isinstance(tensors, _t.Tensor):
+        raise error("tensors_not_sequence", fn=name, type="Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise error("empty_tensor_list", fn=name)
+        raise error("stack_empty") if name == "stack" else error("empty_tensor_list", fn=name)
     for t in tensors:
         if not isinstance(t, _t.Tensor):
             raise error("tensor_list_item", index=tensors.index(t), type=type(t).__name__)

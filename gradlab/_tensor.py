@@ -70,6 +70,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
 
     @requires_grad.setter
     def requires_grad(self, value):
+        if not isinstance(value, bool):
+            raise error("requires_grad_not_bool", self, type=type(value).__name__)
         if self.grad_fn is not None:
             if value:  # PyTorch refuses even True here (requires_grad_(True) is allowed)
                 raise error("nonleaf_requires_grad_true", self)
@@ -85,7 +87,7 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             raise error("inference_requires_grad", self)
         if requires_grad and self.grad_fn is not None:
             return self
-        self.requires_grad = requires_grad
+        self.requires_grad = bool(requires_grad)
         return self
 
     @property
@@ -115,9 +117,11 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             if not isinstance(value, Tensor):
                 raise error("grad_assign_type", self, type=type(value).__name__)
             if value.shape != self.shape:
-                raise error("grad_assign_size", self, got=tuple(value.shape))
+                raise error("grad_assign_size", self, got=tuple(value.shape),
+                            got_list=list(value.shape), size_list=list(self.shape))
             if value.dtype is not self.dtype:
-                raise error("grad_assign_dtype", self, got=value.dtype.name)
+                raise error("grad_assign_dtype", self, got=value.dtype.name,
+                            got_c=_dtype.C_NAMES[value.dtype], legacy=_dtype.LEGACY_NAMES[self.dtype])
         self._grad = value
 
     @property
@@ -286,6 +290,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         return int(self._data.item())
 
     def __bool__(self):
+        if self._data.size == 0:
+            raise error("bool_empty", self)
         if self._data.size != 1:
             raise error("bool_ambiguous", self)
         return bool(self._data.item())
@@ -471,6 +477,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
     subtract = sub
 
     def pow(self, exponent):
+        if not isinstance(exponent, (Tensor, numbers.Number)):
+            raise error("pow_args", self, type=type(exponent).__name__)
         return self ** exponent
 
     def neg(self):

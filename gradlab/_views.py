@@ -36,6 +36,8 @@ class ViewMethods:
         known = int(np.prod([s for s in shape if s != -1]))
         n = self._data.size
         if -1 in shape:
+            if n == 0 and known == 0:
+                raise error("reshape_ambiguous", self, target=list(shape))
             if known == 0 or n % known:
                 raise error("shape_invalid", self, target=list(shape), numel=n)
             shape = tuple(n // known if s == -1 else s for s in shape)
@@ -46,12 +48,16 @@ class ViewMethods:
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
             raise error("view_dtype", self)
+        if len(shape) == 1 and isinstance(shape[0], float):
+            raise error("view_float", self)
         shape = self._shape_arg(shape)
         if not self._data.flags.c_contiguous and self._data.size > 1 and shape != self.shape:
             raise error("view_noncontiguous", self)
         return apply(ops.view, self, shape=shape)
 
     def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], float):
+            raise error("shape_not_ints", self, fn="reshape", type="float")
         shape = self._shape_arg(shape)
         if self._data.flags.c_contiguous or self._data.size <= 1:
             return apply(ops.view, self, shape=shape)
@@ -81,7 +87,14 @@ class ViewMethods:
         if lead < 0:
             raise error("expand_fewer_sizes", self, legacy=_dtype.LEGACY_NAMES[self.dtype],
                         sizes=list(self.shape), size=list(shape), nsizes=len(shape), ndim=self._data.ndim)
-        shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
+        for i, s in enumerate(shape[:lead]):
+            if s == -1:
+                raise error("expand_leading_minus_one", self, dim=i)
+        shape = tuple(self._data.shape[i - lead] if s == -1 and i >= lead else s
+                      for i, s in enumerate(shape))
+        for i, s in enumerate(shape):
+            if s < 0 and (i < lead or self._data.shape[i - lead] == 1):
+                raise error("expand_negative", self, size=list(shape))
         _broadcast_shape(self._data.shape, shape, "expanded size", "existing size", target=True)
         return apply(ops.expand, self, shape=shape)
 
@@ -102,6 +115,10 @@ class ViewMethods:
 
     @property
     def mT(self):
+        if self._data.ndim < 2:
+            if self._data.ndim == 0:
+                return apply(ops.alias, self)
+            raise error("mT_ndim", self, ndim=self._data.ndim)
         return self.transpose(-2, -1)
 
     def permute(self, *dims):
@@ -141,6 +158,8 @@ class ViewMethods:
         _check_key(key)
         if any(_is_advanced(k) for k in key):
             return self._index(_as_index(key))
+        if self._data.ndim == 0 and any(isinstance(k, numbers.Integral) for k in key):
+            raise error("index_0d", self)
         t, dim = self, 0
         expanded = _expand_ellipsis(key, self._data.ndim)
         # PyTorch's out-of-range message names the integer's position in the key, not a tensor dim
@@ -167,12 +186,15 @@ class ViewMethods:
     def _slice(self, k, dim):
         if self._data.ndim == 0:
             raise error("slice_0d", self)
+        if k.step == 0:
+            raise error("slice_step_zero", self)
         if k.step is not None and k.step <= 0:
             raise error("slice_step", self)
         return apply(ops.slice, self, key=(slice(None),) * dim + (k,))
 
     def _index(self, key):
         """Advanced indexing (integer arrays, boolean masks): ``IndexBackward0``."""
+        _check_masks(self, key)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
@@ -188,6 +210,10 @@ class InPlaceMethods:
     __slots__ = ()
 
     def __setitem__(self, key, value):
+        _check_key(key if isinstance(key, tuple) else (key,))
+        if not isinstance(value, (_t.Tensor, numbers.Number)):
+            raise error("assign_type", self, type=type(value).__name__,
+                        legacy=_dtype.LEGACY_NAMES[self.dtype])
         if (_state.enabled and self.grad_fn is None and self._requires_grad
                 and getattr(self, "_creation", None) is None):
             parts = key if isinstance(key, tuple) else (key,)  # only `:`, `...`, indices: no view
@@ -208,8 +234,26 @@ class InPlaceMethods:
                 _is_advanced(k) for k in (key if isinstance(key, tuple) else (key,))):
             if _partial_overlap(self._data[key], value._data):  # PyTorch: self[key].copy_(value)
                 raise error("partial_overlap")
+        try:
+            target = np.empty(self._data.shape, dtype=bool)[key].shape
+        except IndexError as e:
+            raise error("advanced_index", self, message=str(e).replace("axis", "dimension")) from None
         if isinstance(value, _t.Tensor) and value._data.ndim > 0:
-            _broadcast_shape(value._data.shape, np.empty(self._data.shape)[key].shape, target=True)
+            vshape = value._data.shape
+            if op is ops.index_put:
+                try:
+                    np.broadcast_shapes(vshape, target)
+                except ValueError:
+                    raise error("index_put_shape", self, value=list(vshape),
+                                result=list(target)) from None
+            else:  # PyTorch drops the value's leading 1s, then expands it to the slice
+                while len(vshape) > len(target) and vshape[0] == 1:
+                    vshape = vshape[1:]
+                if len(vshape) > len(target):
+                    raise error("expand_fewer_sizes", value, legacy=_dtype.LEGACY_NAMES[value.dtype],
+                                sizes=list(vshape), size=list(target), nsizes=len(target),
+                                ndim=len(vshape))
+                _broadcast_shape(vshape, target, target=True)
         self._inplace(op, value, key=key)
 
     def _inplace(self, op, *others, **params):
@@ -351,6 +395,43 @@ def _as_index(key):
 
 
 
+def _check_masks(t, key):
+    """PyTorch's error for a boolean mask whose shape doesn't fit the dims it covers (the
+    dims left once integer indices have removed theirs)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    shape = t._data.shape
+    used = sum(np.ndim(k) if getattr(k, "dtype", None) == np.bool_ else 1
+               for k in parts if k is not None and k is not Ellipsis)
+    expanded = []
+    for k in parts:
+        expanded.extend([slice(None)] * (len(shape) - used) if k is Ellipsis else [k])
+    ints = set()
+    d = 0
+    for k in expanded:
+        if k is None:
+            continue
+        if isinstance(k, numbers.Integral) and not isinstance(k, bool):
+            ints.add(d)
+        d += np.ndim(k) if getattr(k, "dtype", None) == np.bool_ else 1
+    indexed = [s for i, s in enumerate(shape) if i not in ints]
+    d = r = 0
+    for k in expanded:
+        if k is None:
+            continue
+        if getattr(k, "dtype", None) == np.bool_ and np.ndim(k):
+            for j, n in enumerate(np.shape(k)):
+                if d + j >= len(shape):
+                    return  # too many indices: NumPy's check below says so
+                if n != shape[d + j]:
+                    raise error("mask_shape", t, mask=list(np.shape(k)), mi=j, indexed=indexed,
+                                ti=r + j)
+            d += np.ndim(k)
+            r += np.ndim(k)
+        else:
+            r += d not in ints
+            d += 1
+
+
 def _overlaps(array):
     """PyTorch's internal-overlap test: a dim of stride 0 (from expand) with more than one element."""
     return array.size > 1 and any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
@@ -405,9 +486,12 @@ def _expand_ellipsis(key, ndim):
     if used > ndim:
         raise error("too_many_indices", ndim=ndim, used=used)
     out = []
+    first = True
     for k in key:
-        if k is Ellipsis:
-            out.extend([slice(None)] * (ndim - used))
+        if k is Ellipsis:  # PyTorch lets a later `...` stand for no dims
+            if first:
+                out.extend([slice(None)] * (ndim - used))
+            first = False
         else:
             out.append(k)
     if Ellipsis not in key:

@@ -187,6 +187,11 @@ ERRORS = {
         "only integer tensors of a single element can be converted to an index",
         "Python needs a whole number here (a list index, range(), ...), but {name} has shape "
         "{shape} and dtype {dtype}. Use `int({plain}.item())`, or a one-element integer tensor."),
+    "bool_empty": (
+        RuntimeError,
+        "Boolean value of Tensor with no values is ambiguous",
+        "`if`, `while`, `and`, `or` and `not` need one True/False, and {name} is empty (shape "
+        "{shape}). To ask whether it has elements, use `{plain}.numel() > 0`."),
     "bool_ambiguous": (
         RuntimeError,
         "Boolean value of Tensor with more than one value is ambiguous",
@@ -265,7 +270,7 @@ ERRORS = {
         "Pass one gradient per output: {noutputs} output(s) but {ngrads} gradient(s)."),
     "gradient_type": (
         TypeError,
-        "gradient must be a Tensor or None, not {type}",
+        "gradients can be either Tensors or None, but got {type}",
         "gradient= takes a tensor with the output's shape (e.g. torch.ones_like(out)), or None "
         "when the output is a scalar."),
     "grad_shape": (
@@ -300,11 +305,16 @@ ERRORS = {
         "`torch.zeros_like({plain})`."),
     "grad_assign_size": (
         RuntimeError,
-        "assigned grad has data of a different size",
+        "attempting to assign a gradient of size '{got_list}' to a tensor of size '{size_list}'. "
+        "Please ensure that the gradient and the tensor are the same size",
         ".grad must have {name}'s shape {shape}; the assigned tensor has shape {got}."),
     "grad_assign_dtype": (
         RuntimeError,
-        "assigned grad has data of a different type",
+        "attempting to assign a gradient with dtype '{got_c}' to a tensor with grad_dtype "
+        "'{legacy}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's "
+        "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to "
+        "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+        "gradient may break downstream systems that assume they match.",
         ".grad must have {name}'s dtype {dtype}; the assigned tensor is {got}. Convert it with "
         "`.to({plain}.dtype)`."),
     "retain_grad_no_grad": (
@@ -312,11 +322,25 @@ ERRORS = {
         "can't retain_grad on Tensor that has requires_grad=False",
         "{name} doesn't require grad, so backward() never computes a gradient for it. Create it "
         "with requires_grad=True (or call `{plain}.requires_grad_()`) first."),
+    "hook_size": (
+        RuntimeError,
+        "hook '{hook}' has changed the size of value",
+        "A hook may replace the gradient, but the replacement must keep its shape {expected} "
+        "(e.g. `lambda g: g * 2`); this one returned shape {got}."),
     "hook_returned": (
         TypeError,
         "expected Variable, but hook returned '{type}'",
         "A hook receives the gradient (a tensor) and may return a replacement, which must be a "
         "tensor of the same shape (e.g. `lambda g: g * 2`), or None to keep the gradient as it is."),
+    "requires_grad_not_bool": (
+        RuntimeError,
+        "requires_grad must be a bool",
+        "Set requires_grad to True or False (not {type})."),
+    "backward_inputs_empty": (
+        RuntimeError,
+        "`inputs` argument to `backward()` cannot be empty.",
+        "inputs= names the leaves whose .grad backward should fill; leave it out to fill all of "
+        "them, or list at least one."),
     "hook_no_grad": (
         RuntimeError,
         "cannot register a hook on a tensor that doesn't require gradient",
@@ -370,6 +394,11 @@ ERRORS = {
         "only one dimension can be inferred",
         "-1 in a shape means 'whatever size makes the count right', so it can appear only once. "
         "Give the other sizes explicitly."),
+    "reshape_ambiguous": (
+        RuntimeError,
+        "cannot reshape tensor of 0 elements into shape {target} because the unspecified "
+        "dimension size -1 can be any value and is ambiguous",
+        "{name} is empty, so -1 could stand for any size. Give every size explicitly."),
     "shape_invalid": (
         RuntimeError,
         "shape '{target}' is invalid for input of size {numel}",
@@ -386,6 +415,31 @@ ERRORS = {
         "view(dtype) is not supported by gradlab",
         "gradlab's own message: reinterpreting the bytes as another dtype is not supported. To "
         "convert the values, use `{plain}.to(dtype)`."),
+    "mT_ndim": (
+        RuntimeError,
+        "tensor.mT is only supported on matrices or batches of matrices. Got {ndim}-D tensor.",
+        "mT swaps the last two dims, and {name} has only {ndim}. A 1-D tensor is the same "
+        "either way; for a column use `{plain}.unsqueeze(1)`."),
+    "expand_leading_minus_one": (
+        RuntimeError,
+        "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {dim}",
+        "-1 in expand() means 'keep this dim's size', and a new leading dim has no size to keep. "
+        "Give its size explicitly."),
+    "expand_negative": (
+        RuntimeError,
+        "numel: integer multiplication overflow",
+        "expand() sizes are 0 or more (or -1 to keep a dim's size); {size} has another negative one."),
+    "view_float": (
+        TypeError,
+        "view() received an invalid combination of arguments - got (float), but expected one of:\n"
+        " * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid "
+        "types: (!float!)\n * (tuple of ints size)\n      didn't match because some of the "
+        "arguments have invalid types: (!float!)\n",
+        "Sizes are whole numbers: view(2, 3). If a size was computed (n / 2), use int(...) or //."),
+    "shape_not_ints": (
+        TypeError,
+        "{fn}(): argument 'shape' (position 1) must be tuple of ints, not {type}",
+        "Sizes are whole numbers: {fn}(2, 3). If a size was computed (n / 2), use int(...) or //."),
     "expand_fewer_sizes": (
         RuntimeError,
         "expand(torch.{legacy}Tensor{{{sizes}}}, size={size}): the number of sizes provided "
@@ -397,6 +451,14 @@ ERRORS = {
         "t() expects a tensor with <= 2 dimensions, but self is {ndim}D",
         "t() transposes a matrix, and {name} has shape {shape}. Say which dims to swap: "
         "`{plain}.transpose(-2, -1)` (or `{plain}.mT`)."),
+    "stack_empty": (
+        RuntimeError,
+        "stack expects a non-empty TensorList",
+        "Pass a list with at least one tensor: torch.stack([a, b])."),
+    "tensors_not_sequence": (
+        TypeError,
+        "{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type}",
+        "torch.{fn} takes a list (or tuple) of tensors: torch.{fn}([a, b]), even for one tensor."),
     "empty_tensor_list": (
         ValueError,
         "torch.{fn}(): expected a non-empty list of Tensors",
@@ -461,6 +523,34 @@ ERRORS = {
         "slice() cannot be applied to a 0-dim tensor.",
         "{name} is 0-d (one number, shape ()), so there is nothing to slice. Use `{plain}.item()` "
         "for its value."),
+    "slice_step_zero": (
+        ValueError,
+        "slice step cannot be zero",
+        "A slice's step says how far to move each time; 0 would never move. Use 1 (or leave it "
+        "out: `{plain}[a:b]`)."),
+    "index_0d": (
+        IndexError,
+        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+        "C++ to convert a 0-dim tensor to a number",
+        "{name} is 0-d (one number, shape ()), so it has no positions to index. Use "
+        "`{plain}.item()` for its value."),
+    "mask_shape": (
+        IndexError,
+        "The shape of the mask {mask} at index {mi} does not match the shape of the indexed "
+        "tensor {indexed} at index {ti}",
+        "A boolean mask picks elements where it is True, so it needs the indexed dims' sizes: "
+        "`{plain}[{plain} > 0]` builds one that fits."),
+    "index_put_shape": (
+        RuntimeError,
+        "shape mismatch: value tensor of shape {value} cannot be broadcast to indexing result of "
+        "shape {result}",
+        "The index picks {result} elements' worth of positions and the value has shape {value}; "
+        "give one value per picked position, or a single number."),
+    "assign_type": (
+        TypeError,
+        "can't assign a {type} to a torch.{legacy}Tensor",
+        "Writing into {name} takes a number or a tensor; this value is a {type}. Convert it first "
+        "(float(...), torch.tensor(...))."),
     "slice_step": (
         ValueError,
         "step must be greater than zero",
@@ -576,6 +666,13 @@ ERRORS = {
         NotImplementedError,
         "\"pow\" not implemented for 'Bool'",
         "Powers aren't defined for bool tensors. Convert first: `{plain}.int()` or `{plain}.float()`."),
+    "pow_args": (
+        TypeError,
+        "pow() received an invalid combination of arguments - got ({type}), but expected one of:\n"
+        " * (Tensor exponent)\n      didn't match because some of the arguments have invalid "
+        "types: (!{type}!)\n * (Number exponent)\n      didn't match because some of the "
+        "arguments have invalid types: (!{type}!)\n",
+        "pow() takes a number or a tensor as the exponent; this one is a {type}."),
     "int_negative_power": (
         RuntimeError,
         "Integers to negative integer powers are not allowed.",

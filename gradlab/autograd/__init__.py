@@ -21,6 +21,9 @@ def _roots(outputs, grad_outputs):
     """Pair each output with its gradient, checking them as PyTorch does."""
     from .._tensor import Tensor
     grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    for grad in grads[:len(outputs)]:  # PyTorch checks the types first, then the count
+        if grad is not None and not isinstance(grad, Tensor):
+            raise error("gradient_type", type=type(grad).__name__)
     if len(grads) != len(outputs):
         raise error("grad_outputs_count", ngrads=len(grads), noutputs=len(outputs))
     roots = []
@@ -55,6 +58,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         engine.run_backward(roots, retain_graph, create_graph)
         return
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise error("backward_inputs_empty")
+    for t in inputs:
+        if not t.requires_grad:  # PyTorch retains the grad of each input: refused here
+            raise error("retain_grad_no_grad", t)
     capture = _Capture(roots, [t._edge() for t in inputs])
     engine.run_backward(roots, retain_graph, create_graph, capture.run)
     for t in inputs:

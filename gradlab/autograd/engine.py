@@ -90,6 +90,9 @@ def call_hooks(node, grad):
         if result is not None:
             if not hasattr(result, "_data"):
                 raise error("hook_returned", type=type(result).__name__)
+            if result._data.shape != t._data.shape:
+                raise error("hook_size", hook=getattr(hook, "__name__", "hook"),
+                            expected=tuple(t._data.shape), got=tuple(result._data.shape))
             t = result
     return t._data if arrays else t
 
