@@ -143,9 +143,11 @@ def view_region(shape, chain):
 
 
 def _scatter_into_view(g, shape, chain):
-    out = np.zeros(shape, dtype=g.dtype)
-    view_of(out, chain)[...] = g
-    return out
+    # Through the element ids, so elements a view repeats (expand) add their gradients up.
+    ids = np.asarray(view_of(np.arange(numel(shape)).reshape(shape), chain))
+    out = np.zeros(numel(shape), dtype=g.dtype)
+    np.add.at(out, ids.ravel(), np.broadcast_to(g, ids.shape).ravel())
+    return out.reshape(shape)
 
 
 def _write_view(a, b, chain):

@@ -7,17 +7,24 @@ this: a plain Tensor reads plain slots.
 """
 from __future__ import annotations
 
+import re
+
 from . import ops
 from ._tensor import Tensor
 from .autograd.graph import make_node
 from .errors import error
 
 
-def view_rebase_error(creation, what):
-    """PyTorch's error for a view made under no_grad / inference_mode whose memory changed."""
+def view_rebase_error(creation, what, fn=None):
+    """PyTorch's error for a view made under no_grad / inference_mode whose memory changed
+    (``fn``: the view's own node, when it was made from such a view with grad mode on)."""
+    prefix = "A view was created in"
+    if fn is not None:
+        name = re.sub(r"Backward0?", "", fn.name())
+        prefix = f"Output 0 of {name} is a view of a view which was created in"
     if creation == "inference":
-        return error("view_rebase_inference", what=what)
-    return error("view_rebase_no_grad", what=what)
+        return error("view_rebase_inference", what=what, prefix=prefix)
+    return error("view_rebase_no_grad", what=what, prefix=prefix)
 
 
 _GRAD_FN = Tensor.__dict__["grad_fn"]          # the slots a View reads around its properties
@@ -47,7 +54,8 @@ class View(Tensor):
         if fn is None and not base.requires_grad:
             return None
         if self._creation is not None:  # (no tensor for the note: it would read grad_fn again)
-            raise view_rebase_error(self._creation, "its base or another view of its base has been")
+            raise view_rebase_error(self._creation, "its base or another view of its base has been",
+                                    fn)
         self._regenerate(base)
         return _GRAD_FN.__get__(self)
 

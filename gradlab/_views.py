@@ -229,6 +229,11 @@ class InPlaceMethods:
                 return self._inplace(ops.copy, value)
             return self._inplace(ops.fill_tensor, value=value)
         op = ops.index_put if _is_index_put(key) else ops.copy_slices
+        if op is ops.copy_slices and self._base is not None and _overlaps(self._data) and not any(
+                _is_advanced(k) for k in parts):
+            # A view that repeats elements (expand): write only the region, as PyTorch does
+            # (self[key].copy_(value)): the region itself may repeat none.
+            return self[key].copy_(value) if isinstance(value, _t.Tensor) else self[key].fill_(value)
         key = _as_index(key)
         if op is ops.copy_slices and isinstance(value, _t.Tensor) and not any(
                 _is_advanced(k) for k in (key if isinstance(key, tuple) else (key,))):
@@ -267,12 +272,12 @@ class InPlaceMethods:
         if recording:  # PyTorch's check_inplace
             if base is not None:
                 if self._creation is not None:
-                    raise _t.view_rebase_error(self._creation, "is being")
+                    raise _t.view_rebase_error(self._creation, "is being", self.grad_fn)
                 if self._requires_grad and base.grad_fn is None:
                     raise error("leaf_view_inplace", self)
             elif self.grad_fn is None and self._requires_grad:
                 raise error("leaf_inplace", self)
-        if base is not None and _overlaps(self._data):
+        if base is not None and op is not ops.copy_slices and _overlaps(self._data):
             raise error("overlapping_write")
         if op is not ops.copy_slices and op is not ops.index_put:  # (setitem checks its region)
             for o in others:

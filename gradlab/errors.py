@@ -566,7 +566,7 @@ ERRORS = {
         "`{plain} -= lr * {plain}.grad`), or use an out-of-place op (`{plain} = {plain} + 1`)."),
     "view_rebase_no_grad": (
         RuntimeError,
-        "A view was created in no_grad mode and {what} modified inplace with grad mode enabled. "
+        "{prefix} no_grad mode and {what} modified inplace with grad mode enabled. "
         "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
         "your code by moving both the view and the inplace either both inside the no_grad block "
         "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
@@ -577,7 +577,7 @@ ERRORS = {
         "block or both outside it."),
     "view_rebase_inference": (
         RuntimeError,
-        "A view was created in inference mode and {what} modified inplace in normal mode. Given "
+        "{prefix} inference mode and {what} modified inplace in normal mode. Given "
         "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
         "code by moving both the view and the inplace either both inside the inference_mode block "
         "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "

@@ -171,7 +171,9 @@ def accumulate(variable, grad):
     if not variable._requires_grad:  # requires_grad_(False) after the graph was built
         return
     if hasattr(grad, "_data"):  # create_graph: gradients are part of a graph themselves
-        variable._grad = grad if variable._grad is None else variable._grad + grad
+        # The first is cloned, as PyTorch's AccumulateGrad does here: the same gradient may reach
+        # another leaf too (x + y), and .grad must not be shared between them.
+        variable._grad = grad.clone() if variable._grad is None else variable._grad + grad
         return
     if variable._grad is None:
         if type(grad) is not np.ndarray:
