@@ -655,6 +655,5 @@ from ._parity_ops import select, slice  # noqa: E402  (used by cat's and stack's
 
 # The table every consumer (engine, diagrams, stepper, tests) can walk.
 ALL = tuple(v for v in list(globals().values()) if isinstance(v, Op))
-BY_NODE_NAME = {}
-for _op in ALL:  # the first op of a name is its main one (add, not add with alpha=)
-    BY_NODE_NAME.setdefault(_op.node_name, _op)
+# The first op of a name is its main one (add, not add with alpha=): reversed, it is set last.
+BY_NODE_NAME = {op.node_name: op for op in reversed(ALL)}
