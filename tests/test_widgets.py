@@ -347,6 +347,19 @@ def test_race_controls():
     assert min(len(p) for p in paths.values()) < 21
 
 
+def test_race_momentum_slider_stays_where_nesterov_is_defined():
+    """At momentum 0 PyTorch's SGD refuses nesterov=True; the slider must not get there."""
+    app = widgets.optimizer_race(steps=5)
+    app.ui
+    slider = app.controls["momentum"]
+    slider.value = 0.0                         # ipywidgets clamps to the slider's minimum
+    assert slider.value == slider.min > 0
+    assert "Nesterov" in app.text()
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="Nesterov momentum requires a momentum"):
+        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0, nesterov=True)
+
+
 def test_widgets_are_deterministic_and_display_as_widgets():
     a, b = widgets.gradient_descent_playground(), widgets.gradient_descent_playground()
     a.ui, b.ui
