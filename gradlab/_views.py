@@ -172,7 +172,8 @@ class ViewMethods:
             elif isinstance(k, slice):
                 size = t._data.shape[dim]
                 start, stop, step = k.indices(size)
-                if (start, stop, step) != (0, size, 1):
+                # a no-op slice is skipped; on an empty dim PyTorch still records one from 1:
+                if (start, stop, step) != (0, size, 1) or (size == 0 and k.start not in (None, 0)):
                     t = t._slice(k, dim)
                 dim += 1
             else:
@@ -277,8 +278,9 @@ class InPlaceMethods:
                     raise error("leaf_view_inplace", self)
             elif self.grad_fn is None and self._requires_grad:
                 raise error("leaf_inplace", self)
-        if base is not None and op is not ops.copy_slices and _overlaps(self._data):
-            raise error("overlapping_write")
+        if (base is not None and op not in _FILLS and not (op is ops.copy and others[0] is self)
+                and _overlaps(self._data)):
+            raise error("overlapping_write")  # (one value everywhere is well defined: PyTorch fills)
         if op is not ops.copy_slices and op is not ops.index_put:  # (setitem checks its region)
             for o in others:
                 if isinstance(o, _t.Tensor) and _partial_overlap(self._data, o._data):
@@ -435,6 +437,9 @@ def _check_masks(t, key):
         else:
             r += d not in ints
             d += 1
+
+
+_FILLS = (ops.copy_slices, ops.fill, ops.fill_tensor, ops.zero)
 
 
 def _overlaps(array):

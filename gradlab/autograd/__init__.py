@@ -60,14 +60,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     inputs = _as_tuple(inputs)
     if not inputs:
         raise error("backward_inputs_empty")
+    inputs = tuple({id(t): t for t in inputs}.values())  # each input once, as in PyTorch
     for t in inputs:
         if not t.requires_grad:  # PyTorch retains the grad of each input: refused here
             raise error("retain_grad_no_grad", t)
+        if t.grad_fn is not None:  # a non-leaf input keeps its gradient: retain_grad, as PyTorch
+            t.retain_grad()
     capture = _Capture(roots, [t._edge() for t in inputs])
     engine.run_backward(roots, retain_graph, create_graph, capture.run)
     for t in inputs:
         grad = capture.grads.get(t._edge())
-        if grad is not None:
+        if grad is not None and t.grad_fn is None:  # (a non-leaf's hook has stored it)
             accumulate(t, grad)
 
 
