@@ -30,7 +30,7 @@ def _roots(outputs, grad_outputs):
         if grad is None:
             if out.numel() != 1:
                 raise error("scalar_outputs", out)
-            grad = Tensor._make(np.ones(out._data.shape, dtype=out._data.dtype))
+            grad = np.ones(out._data.shape, dtype=out._data.dtype)  # the engine wraps it if need be
         elif not isinstance(grad, Tensor):
             raise error("gradient_type", type=type(grad).__name__)
         elif grad.shape != out.shape:

@@ -52,7 +52,7 @@ class Node:
         """The gradient for each input (None where none is needed), in the input's shape and dtype."""
         tensors = hasattr(grad, "_data")
         out = []
-        rules = self.op.rules
+        rules, shapes, dtypes = self.op.rules, self.shapes, self.dtypes
         for i, child in enumerate(self._next):
             if child is None:
                 out.append(None)
@@ -60,12 +60,13 @@ class Node:
             rule = rules[0] if len(rules) <= i else rules[i]  # one rule serves every input of cat
             g = rule.fn(grad, *[self.read(name, i, tensors) for name in rule.reads]) \
                 if rule.reads else rule.fn(grad)
-            g = sum_to(g, self.shapes[i])
+            if g.shape != shapes[i]:
+                g = sum_to(g, shapes[i])
             if tensors:
-                if g._data.dtype != self.dtypes[i]:  # e.g. float32 flowing into a float64 input
-                    g = g.to(self.dtypes[i])
-            elif g.dtype is not self.dtypes[i] and g.dtype != self.dtypes[i]:
-                g = g.astype(self.dtypes[i])
+                if g._data.dtype != dtypes[i]:  # e.g. float32 flowing into a float64 input
+                    g = g.to(dtypes[i])
+            elif g.dtype is not dtypes[i] and g.dtype != dtypes[i]:
+                g = g.astype(dtypes[i])
             out.append(g)
         return out
 
