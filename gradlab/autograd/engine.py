@@ -45,6 +45,7 @@ def backward_pass(roots, retain_graph=False, run=None):
             for child, g in zip(children, run(node, grad)):  # send each input its gradient
                 if child is not None and g is not None:
                     pending[child] = pending[child] + g if child in pending else g
+            g = None  # hold no gradient here: a leaf stores an unshared one without a copy
         if not retain_graph:
             node.release()
         node = None
