@@ -178,7 +178,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         def store(grad):
             t = ref()
             if t is not None:
-                t._grad = grad.detach().clone() if t._grad is None else t._grad + grad
+                # as PyTorch: a clone (recorded under create_graph, so it keeps a graph then)
+                t._grad = grad.clone() if t._grad is None else t._grad + grad
         self.grad_fn.register_prehook(store)
         self._retains_grad = store  # truthy; kept to move it when grad_fn changes
 

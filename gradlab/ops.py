@@ -395,8 +395,16 @@ def _expand_back(grad, self_shape, dim, keepdim):
 sum_all = Op("sum", "SumBackward0", lambda a: a.sum(dtype=_acc(a)), "sum(a)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", lambda grad, self_shape: broadcast_to(grad, self_shape)),
 ])
+def _contiguous(x):
+    # A reduction's result is a fresh contiguous tensor in PyTorch (NumPy keeps a permuted
+    # input's layout), so that .view() of it works as there.
+    x = np.asarray(x)
+    return x if x.flags.c_contiguous else x.copy()
+
+
 sum_dim = Op("sum", "SumBackward1",
-             lambda a, dim, keepdim: np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a)),
+             lambda a, dim, keepdim: _contiguous(
+                 np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a))),
              "sum(a, dim)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", _expand_back),
 ])
@@ -406,7 +414,8 @@ mean_all = Op("mean", "MeanBackward0", lambda a: a.sum(dtype=a.dtype) / a.size, 
          lambda grad, self_shape: broadcast_to(grad, self_shape) / numel(self_shape)),
 ])
 mean_dim = Op("mean", "MeanBackward1",
-              lambda a, dim, keepdim: np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype),
+              lambda a, dim, keepdim: _contiguous(
+                  np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype)),
               "mean(a, dim)", [
     Rule("self", "∂(mean a)/∂aᵢ = 1/N", lambda grad, self_shape, dim, keepdim:
          _expand_back(grad, self_shape, dim, keepdim) / numel([self_shape[d] for d in dim])),
