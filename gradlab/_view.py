@@ -20,7 +20,7 @@ def view_rebase_error(creation, what, fn=None):
     (``fn``: the view's own node, when it was made from such a view with grad mode on)."""
     prefix = "A view was created in"
     if fn is not None:
-        name = re.sub(r"Backward0?", "", fn.name())
+        name = re.sub(r"Backward(\d+)$", r"\1", re.sub(r"Backward0$", "", fn.name()))
         prefix = f"Output 0 of {name} is a view of a view which was created in"
     if creation == "inference":
         return error("view_rebase_inference", what=what, prefix=prefix)

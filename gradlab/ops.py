@@ -251,8 +251,9 @@ pow_scalar = Op("pow", "PowBackward0",
 pow_tensor = Op("pow", "PowBackward1", np.power, "a ** b", [
     Rule("self", "∂(aᵇ)/∂a = b·aᵇ⁻¹", lambda grad, self, other: masked_fill(
         grad * (other * pow_tensor(self, other - 1)), mask=raw(other == 0), value=0.0)),
-    Rule("other", "∂(aᵇ)/∂b = aᵇ·ln a", lambda grad, self, other, result: masked_fill(
-        grad * (result * log(self)), mask=raw((self == 0) & (other >= 0)), value=0.0)),
+    # (PyTorch multiplies the gradient by the masked term here, so a nan gradient stays nan)
+    Rule("other", "∂(aᵇ)/∂b = aᵇ·ln a", lambda grad, self, other, result: grad * masked_fill(
+        result * log(self), mask=raw((self == 0) & (other >= 0)), value=0.0)),
 ], promote="same")
 
 

@@ -41,7 +41,7 @@ class Node:
     def name(self) -> str:
         # PyTorch's hand-written C++ nodes report their namespace; generated ones don't.
         name = type(self).__name__
-        return f"torch::autograd::{name}" if name == "CopySlices" else name
+        return f"torch::autograd::{name}" if name in ("CopySlices", "CopyBackwards") else name
 
     @property
     def next_functions(self):
@@ -238,7 +238,7 @@ def _modified_error(saved, node):
     producer = node if t is None else t.grad_fn
     if producer is not None:  # PyTorch names the forward op: "Mul", not "MulBackward0"
         # PyTorch drops "Backward0" and keeps another overload's number: Mul, Clamp1, Pow1
-        forward_name = re.sub(r"Backward0?", "", producer.name())
+        forward_name = re.sub(r"Backward(\d+)$", r"\1", re.sub(r"Backward0$", "", producer.name()))
         what += f", which is output 0 of {forward_name},"
     return error("modified_inplace", what=what, version=saved.counter[0], expected=saved.version,
                  node=node.name(), shape=tuple(array.shape), changes=saved.counter[0] - saved.version)
