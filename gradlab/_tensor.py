@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+import weakref
 
 import numpy as np
 
@@ -135,7 +136,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return None
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
-            import weakref
             acc = AccumulateGrad(self)
             self._accumulator = weakref.ref(acc)
         return acc
@@ -165,7 +165,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return
         if self._retains_grad:
             return
-        import weakref
         ref = weakref.ref(self)
 
         def store(grad):
