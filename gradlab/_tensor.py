@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+import weakref
 
 import numpy as np
 
@@ -140,7 +141,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return None
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
-            import weakref
             acc = AccumulateGrad(self)
             self._accumulator = weakref.ref(acc)
         return acc
@@ -172,7 +172,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return
         if self._retains_grad:
             return
-        import weakref
         ref = weakref.ref(self)
 
         def store(grad):
