@@ -45,6 +45,8 @@ _FROM_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 # PyTorch's legacy type names, used in some of its error messages ("torch.FloatTensor [3]").
 LEGACY_NAMES = {float32: "Float", float64: "Double", int32: "Int", int64: "Long", bool_: "Bool"}
+# The C type names some of PyTorch's messages use ("long int != float").
+C_NAMES = {float32: "float", float64: "double", int32: "int", int64: "long int", bool_: "bool"}
 
 default_float = float32
 

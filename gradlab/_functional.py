@@ -71,9 +71,7 @@ def _check_broadcast(a, b):
 
 def _same_dtype(a, b, what="m1 and m2"):
     if a.dtype is not b.dtype:
-        raise error("same_dtype", what=what,
-                    a=a.dtype.name.replace('float32', 'float').replace('float64', 'double'),
-                    b=b.dtype.name.replace('float32', 'float').replace('float64', 'double'))
+        raise error("same_dtype", what=what, a=_dtype.C_NAMES[a.dtype], b=_dtype.C_NAMES[b.dtype])
 
 
 def _check_matrices(a, b, name):
@@ -81,9 +79,9 @@ def _check_matrices(a, b, name):
         raise error("mm_not_matrix", a, which="self")
     if b.ndim != 2:
         raise error("mm_not_matrix", b, which="mat2")
-    _same_dtype(a, b)  # PyTorch's mm says "expected m1 and m2 to have the same dtype"
     if a.shape[1] != b.shape[0]:
         raise error("mm_shapes", m=a.shape[0], k1=a.shape[1], k2=b.shape[0], n=b.shape[1])
+    _same_dtype(a, b)  # PyTorch's mm says "expected m1 and m2 to have the same dtype"
 
 
 def matmul(a, b):
@@ -97,31 +95,84 @@ def matmul(a, b):
     if a.ndim == 1 and b.ndim == 2:
         if a.shape[0] != b.shape[0]:
             raise error("mm_shapes", m=1, k1=a.shape[0], k2=b.shape[0], n=b.shape[1])
-        return apply(ops.squeeze_matmul, a.unsqueeze(0).mm(b), dim=(0,))
+        out = apply(ops.squeeze_matmul, a.unsqueeze(0).mm(b), dim=(0,))
+        out._bump()
+        return out
     if a.ndim == 2 and b.ndim == 2:
         return a.mm(b)
-    # Batched: fold the batch axes of a into rows when b is a matrix, as PyTorch does.
-    if b.ndim <= 2:
-        if a.shape[-1] != b.shape[0]:
-            raise error("mm_shapes", m=int(np.prod(a.shape[:-1])), k1=a.shape[-1], k2=b.shape[0],
-                        n=b.shape[-1] if b.ndim == 2 else 1)
-        rows = a.reshape(-1, a.shape[-1])
-        rows = rows.mm(b) if b.ndim == 2 else rows.mv(b)
-        return apply(ops.unsafe_view, rows, shape=(*a.shape[:-1], *b.shape[1:]))
-    if a.ndim == 3 and b.ndim == 3:
-        batch = _broadcast_shape(a.shape[:1], b.shape[:1])[0]  # batch axes broadcast, as in PyTorch
-        if a.shape[2] != b.shape[1]:
-            raise error("bmm_sizes", batch=batch, k=a.shape[2], got=b.shape[1])
-        _same_dtype(a, b, "batch1 and batch2")
-        a, b = a.expand(batch, *a.shape[1:]), b.expand(batch, *b.shape[1:])
-        return apply(ops.unsafe_view, a.bmm(b), shape=(a.shape[0], a.shape[1], b.shape[2]))
-    raise error("matmul_batches")
+    if a.ndim == 3 and b.ndim == 3:  # a batch of one that requires grad: PyTorch squeezes it
+        if a.shape[0] == 1 and b.shape[0] != 1 and a._requires_grad:
+            a = a.squeeze(0)
+        elif b.shape[0] == 1 and a.shape[0] != 1 and b._requires_grad:
+            b = b.squeeze(0)
+    if _should_fold(a, b):
+        return _folded(a, b)
+    return _batched(a, b)
+
+
+def _should_fold(a, b):
+    """PyTorch's choice (``should_fold`` in its matmul): fold the batch dims of the larger tensor
+    into matrix rows and call mm/mv, when that needs no copy or the smaller one requires grad."""
+    big, small = (a, b) if a.ndim >= b.ndim else (b.mT, a)
+    if not (big.ndim >= 3 and small.ndim <= 2):
+        return False
+    if small._requires_grad:
+        return True
+    if a.ndim == 2:
+        return False
+    if big._data.size == 0:
+        return True
+    shape, strides = big._data.shape, big._data.strides
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 1))
+
+
+def _folded(a, b):
+    transpose = b.ndim > a.ndim
+    t1 = b.mT if transpose else a
+    t2 = (a.t() if a.ndim == 2 else a) if transpose else b
+    shape = t1.shape[:-1]
+    rows = numel_of(shape)
+    folded = t1.reshape(rows, t1.shape[-1])
+    if t2.ndim == 2:
+        out = apply(ops.unsafe_view, folded.mm(t2), shape=(*shape, t2.shape[1]))
+        return out.mT.contiguous() if transpose else out
+    return apply(ops.unsafe_view, folded.mv(t2), shape=tuple(shape))
+
+
+def _batched(a, b):
+    """Batches on both sides (or a vector/matrix against a batch that can't fold): expand both
+    to the broadcast batch shape, flatten the batch, bmm, view back (PyTorch's steps)."""
+    n = a.shape[-2] if a.ndim > 1 else 1
+    m1 = a.shape[-1]
+    m2 = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    p = b.shape[-1] if b.ndim > 1 else 1
+    batch = _broadcast_shape(a.shape[:max(a.ndim - 2, 0)], b.shape[:max(b.ndim - 2, 0)])
+    count = numel_of(batch)
+    a3 = a.expand(*batch, n, m1).reshape(count, n, m1)
+    if b.ndim == 1:
+        b3 = b.expand(*batch, m2).reshape(count, m2).unsqueeze(2)
+    else:
+        b3 = b.expand(*batch, m2, p).reshape(count, m2, p)
+    shape = batch + ((n,) if a.ndim > 1 else ()) + ((p,) if b.ndim > 1 else ())
+    out = a3.bmm(b3)
+    if b.ndim == 1:
+        out = out.squeeze(-1)
+    return apply(ops.unsafe_view, out, shape=shape)
+
+
+def numel_of(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
 
 
 def _tensor_list(tensors, name):
+    if isinstance(tensors, _t.Tensor):
+        raise error("tensors_not_sequence", fn=name, type="Tensor")
     tensors = list(tensors)
     if not tensors:
-        raise error("empty_tensor_list", fn=name)
+        raise error("stack_empty") if name == "stack" else error("empty_tensor_list", fn=name)
     for t in tensors:
         if not isinstance(t, _t.Tensor):
             raise error("tensor_list_item", index=tensors.index(t), type=type(t).__name__)
@@ -131,6 +182,9 @@ def _tensor_list(tensors, name):
 def cat(tensors, dim=0):
     """``torch.cat``: join tensors along an existing dimension (``CatBackward0``)."""
     tensors = _tensor_list(tensors, "cat")
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise error("cat_0d", index=i)
     first = tensors[0]
     d = first._dim(dim)
     for i, t in enumerate(tensors[1:], start=1):

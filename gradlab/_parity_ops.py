@@ -26,11 +26,12 @@ alias = Op("alias", "AliasBackward0", lambda a: a[...], "a[...]", [
 # squeeze() without a dim is another overload of squeeze in PyTorch, with its own node name.
 squeeze_all = Op("squeeze", "SqueezeBackward0", lambda a, dim: np.squeeze(a, dim), "squeeze(a)",
                  [_back_to_shape], view=True)
-# matmul of a vector by a matrix squeezes with yet another overload: PyTorch's name differs.
-squeeze_matmul = Op("squeeze", "SqueezeBackward4", lambda a, dim: np.squeeze(a, dim), "squeeze(a)", [
+# matmul of a vector by a matrix squeezes its own result in place (squeeze_, another overload,
+# another name): the result is no view, and it is at version 1.
+squeeze_matmul = Op("squeeze_", "SqueezeBackward4", lambda a, dim: np.squeeze(a, dim), "squeeze(a)", [
     Rule("self", "the removed axis is put back into the gradient",
          lambda grad, self_shape: reshape(grad, self_shape)),
-], view=True)
+])
 to_dtype = Op("to", "ToCopyBackward0", lambda a, dtype: a.astype(dtype.np), "a.to(dtype)", [
     Rule("self", "∂a/∂a = 1 (the gradient is cast back)", lambda grad: grad),
 ])
@@ -83,9 +84,9 @@ def _copy_slices_forward(a, b, key):
 
 
 def _masked_out(grad, self_shape, key):
-    keep = np.ones(self_shape, dtype=bool)
-    keep[key] = False
-    return grad * like(grad, keep)
+    written = np.zeros(self_shape, dtype=bool)
+    written[key] = True
+    return masked_fill(grad, mask=written, value=0.0)  # selected: 0 there, even for inf
 
 
 copy_slices = Op("setitem", "CopySlices", _copy_slices_forward, "a[i] = b", [
@@ -142,9 +143,11 @@ def view_region(shape, chain):
 
 
 def _scatter_into_view(g, shape, chain):
-    out = np.zeros(shape, dtype=g.dtype)
-    view_of(out, chain)[...] = g
-    return out
+    # Through the element ids, so elements a view repeats (expand) add their gradients up.
+    ids = np.asarray(view_of(np.arange(numel(shape)).reshape(shape), chain))
+    out = np.zeros(numel(shape), dtype=g.dtype)
+    np.add.at(out, ids.ravel(), np.broadcast_to(g, ids.shape).ravel())
+    return out.reshape(shape)
 
 
 def _write_view(a, b, chain):

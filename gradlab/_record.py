@@ -24,12 +24,18 @@ def record(op, *inputs, **params):
     data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    out = _t.Tensor._make(data)
     if op.view:
+        out = _t.View._make(data)
         base = inputs[0]
-        out._counter = base._counter  # a view and its base see each other's in-place changes
+        out._counter = counter = base._counter  # a view and its base see each other's changes
         out._base = base._base if base._base is not None else base
         out._view_chain = base._view_chain + ((op, params),)
+        out._view_version = None if counter is None else counter[0]
+        # How it was made, as PyTorch's CreationMeta: a view of a view keeps its base's.
+        out._creation = getattr(base, "_creation", None) or (
+            "inference" if _state.inference else None if _state.enabled else "no_grad")
+    else:
+        out = _t.Tensor._make(data)
     for x in inputs:
         if getattr(x, "_requires_grad", False):
             break
@@ -47,7 +53,9 @@ def record(op, *inputs, **params):
 
 def _promoted(op, inputs, params):
     """The inputs' arrays in the dtype the op computes in."""
-    if not op.scalar:  # the common case, fast: float tensors of one dtype, and Python numbers
+    scalar = op.scalar
+    if not scalar or type(params[scalar]) is float or type(params[scalar]) is int:
+        # The common case, fast: float tensors of one dtype, and Python numbers.
         target = None
         for x in inputs:
             if type(x) is float or type(x) is int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+import weakref
 
 import numpy as np
 
@@ -70,6 +71,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
 
     @requires_grad.setter
     def requires_grad(self, value):
+        if not isinstance(value, bool):
+            raise error("requires_grad_not_bool", self, type=type(value).__name__)
         if self.grad_fn is not None:
             if value:  # PyTorch refuses even True here (requires_grad_(True) is allowed)
                 raise error("nonleaf_requires_grad_true", self)
@@ -85,7 +88,7 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             raise error("inference_requires_grad", self)
         if requires_grad and self.grad_fn is not None:
             return self
-        self.requires_grad = requires_grad
+        self.requires_grad = bool(requires_grad)
         return self
 
     @property
@@ -104,7 +107,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
+        # The recorded node as it stands (a view's pending regeneration may raise; .grad doesn't).
+        if _GRAD_FN_SLOT.__get__(self) is not None and not self._retains_grad:
             warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
@@ -114,9 +118,11 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             if not isinstance(value, Tensor):
                 raise error("grad_assign_type", self, type=type(value).__name__)
             if value.shape != self.shape:
-                raise error("grad_assign_size", self, got=tuple(value.shape))
+                raise error("grad_assign_size", self, got=tuple(value.shape),
+                            got_list=list(value.shape), size_list=list(self.shape))
             if value.dtype is not self.dtype:
-                raise error("grad_assign_dtype", self, got=value.dtype.name)
+                raise error("grad_assign_dtype", self, got=value.dtype.name,
+                            got_c=_dtype.C_NAMES[value.dtype], legacy=_dtype.LEGACY_NAMES[self.dtype])
         self._grad = value
 
     @property
@@ -135,7 +141,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return None
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
-            import weakref
             acc = AccumulateGrad(self)
             self._accumulator = weakref.ref(acc)
         return acc
@@ -153,6 +158,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         return t
 
     def detach_(self):
+        if self._base is not None:
+            raise error("detach_view_inplace", self)
         if self.grad_fn is not None or self._requires_grad:
             self.grad_fn = None
             self._requires_grad = False
@@ -165,25 +172,45 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return
         if self._retains_grad:
             return
-        import weakref
         ref = weakref.ref(self)
 
         def store(grad):
             t = ref()
             if t is not None:
-                t._grad = grad.detach().clone() if t._grad is None else t._grad + grad
+                # as PyTorch: a clone (recorded under create_graph, so it keeps a graph then)
+                t._grad = grad.clone() if t._grad is None else t._grad + grad
         self.grad_fn.register_prehook(store)
-        self._retains_grad = True
+        self._retains_grad = store  # truthy; kept to move it when grad_fn changes
+
+    def _move_retain_hook(self, old, new):
+        """PyTorch moves a retained gradient's hook to the tensor's new grad_fn (after an in-place
+        op), so .grad is the gradient of the tensor as it is now."""
+        store = self._retains_grad
+        if not store or old is new:
+            return
+        if old is not None and old._pre_hooks and store in old._pre_hooks:
+            old._pre_hooks.remove(store)
+        if new is not None:
+            new.register_prehook(store)
 
     @property
     def retains_grad(self) -> bool:
-        return self._retains_grad
+        return bool(self._retains_grad)
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
         if not self._requires_grad:
             raise error("hook_no_grad", self)
-        return self._edge().register_prehook(hook)
+        edge = self._edge()
+        if edge is None:  # a no_grad view of a tensor that requires grad: no gradient comes
+            from .autograd.graph import RemovableHandle
+            return RemovableHandle([hook], hook)
+        handle = edge.register_prehook(hook)
+        store = self._retains_grad
+        if store and store in edge._pre_hooks:  # PyTorch runs the retained-grad hook last
+            edge._pre_hooks.remove(store)
+            edge._pre_hooks.append(store)
+        return handle
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
@@ -263,6 +290,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         return int(self._data.item())
 
     def __bool__(self):
+        if self._data.size == 0:
+            raise error("bool_empty", self)
         if self._data.size != 1:
             raise error("bool_ambiguous", self)
         return bool(self._data.item())
@@ -350,8 +379,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         if kind is float or kind is int:  # the common case first: no ABC check
             return record(op, self, other)
         if isinstance(other, Tensor):
-            if other._data.shape != self._data.shape:
-                _broadcast_shape(self._data.shape, other._data.shape)
+            a, b = self._data.shape, other._data.shape
+            if a != b and a and b:  # a 0-d side broadcasts to anything
+                _broadcast_shape(a, b)
         elif not isinstance(other, numbers.Number):
             return NotImplemented
         return apply(op, self, other)
@@ -385,6 +415,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         return self.reciprocal() * other  # PyTorch records exactly this: MulBackward0 over ReciprocalBackward0
 
     def __pow__(self, exponent):
+        kind = type(exponent)
+        if (kind is float or kind is int) and self._data.dtype.kind == "f":  # common: no ABC check
+            return record(ops.pow_scalar, self, exponent=exponent)
         if isinstance(exponent, Tensor):
             _check_broadcast(self, exponent)
             if self.dtype is _dtype.bool_ and exponent.dtype is _dtype.bool_:
@@ -424,16 +457,32 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return NotImplemented
         return matmul(other, self)
 
-    add = __add__
+    def add(self, other, alpha=1):
+        if alpha == 1:
+            return self + other
+        return self._alpha(other, alpha, ops.add_alpha)
+
+    def _alpha(self, other, alpha, op):
+        if isinstance(other, Tensor):
+            _check_broadcast(self, other)
+        elif not isinstance(other, numbers.Number):
+            raise error("unsupported_operand", type=type(other).__name__)
+        return apply(op, self, other, alpha=alpha)
+
     mul = multiply = __mul__
     div = divide = true_divide = __truediv__
 
     def sub(self, other, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
+        _check_sub(self, other)
+        if alpha == 1:
+            return self - other
+        return self._alpha(other, alpha, ops.sub_alpha)
 
     subtract = sub
 
     def pow(self, exponent):
+        if not isinstance(exponent, (Tensor, numbers.Number)):
+            raise error("pow_args", self, type=type(exponent).__name__)
         return self ** exponent
 
     def neg(self):
@@ -484,8 +533,18 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
 
     # -- reductions ----------------------------------------------------------------------------
     def _dims(self, dim):
+        """A reduction's dims, sorted: PyTorch's errors for a repeat; a 0-d tensor takes dim 0 or
+        -1 and reduces nothing (its result is itself); ``dim=()`` reduces every dim."""
         dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
-        return tuple(sorted(self._dim(d) for d in dims))
+        found = []
+        for d in dims:
+            d = self._dim(d)
+            if d in found:
+                raise error("dim_repeated", self, dim=d)
+            found.append(d)
+        if not self._data.ndim:
+            return ()
+        return tuple(sorted(found)) if found else tuple(range(self._data.ndim))
 
     def sum(self, dim=None, keepdim=False, dtype=None):
         t = self if dtype is None else self.to(dtype)
@@ -563,9 +622,11 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
     def mv(self, vec):
         if self.ndim != 2 or vec.ndim != 1:
             raise error("mv_dims", self, a=self.ndim, b=vec.ndim)
-        _same_dtype(self, vec)
         if self.shape[1] != vec.shape[0]:
             raise error("mv_size", self, m=self.shape[0], k=self.shape[1], n=vec.shape[0])
+        if self.dtype is not vec.dtype:  # PyTorch's mv is addmv(vec-typed input, mat, vec)
+            raise error("addmv_dtype", self, a=_dtype.LEGACY_NAMES[vec.dtype],
+                        b=_dtype.LEGACY_NAMES[self.dtype])
         return apply(ops.mv, self, vec)
 
     def dot(self, other):
@@ -580,7 +641,20 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         return apply(ops.dot, self, other)
 
     def bmm(self, other):
+        if self.ndim != 3:
+            raise error("bmm_not_3d", self, which="batch1", ndim=self.ndim)
+        if other.ndim != 3:
+            raise error("bmm_not_3d", other, which="batch2", ndim=other.ndim)
+        if other.shape[0] != self.shape[0] or other.shape[1] != self.shape[2]:
+            raise error("bmm_sizes", batch=self.shape[0], k=self.shape[2], got=other.shape[1],
+                        got_batch=other.shape[0])
+        if self.dtype is not other.dtype:
+            raise error("scalar_type", self, a=_dtype.LEGACY_NAMES[self.dtype],
+                        b=_dtype.LEGACY_NAMES[other.dtype])
         return apply(ops.bmm, self, other)
+
+
+_GRAD_FN_SLOT = Tensor.__dict__["grad_fn"]
 
 
 def _table_method(op):
@@ -597,3 +671,6 @@ def _table_method(op):
 TABLE_METHODS = tuple(op for op in ops.ALL if op.method)
 for _op in TABLE_METHODS:
     setattr(Tensor, _op.name, _table_method(_op))
+
+
+from ._view import View, view_rebase_error  # noqa: E402,F401  (a Tensor subclass)

@@ -36,6 +36,8 @@ class ViewMethods:
         known = int(np.prod([s for s in shape if s != -1]))
         n = self._data.size
         if -1 in shape:
+            if n == 0 and known == 0:
+                raise error("reshape_ambiguous", self, target=list(shape))
             if known == 0 or n % known:
                 raise error("shape_invalid", self, target=list(shape), numel=n)
             shape = tuple(n // known if s == -1 else s for s in shape)
@@ -46,16 +48,27 @@ class ViewMethods:
     def view(self, *shape):
         if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
             raise error("view_dtype", self)
+        if len(shape) == 1 and isinstance(shape[0], float):
+            raise error("view_float", self)
         shape = self._shape_arg(shape)
         if not self._data.flags.c_contiguous and self._data.size > 1 and shape != self.shape:
-            raise error("view_noncontiguous", self)
+            try:  # PyTorch views whenever the strides fit the new shape
+                np.reshape(self._data, shape, copy=False)
+            except ValueError:
+                raise error("view_noncontiguous", self) from None
         return apply(ops.view, self, shape=shape)
 
     def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], float):
+            raise error("shape_not_ints", self, fn="reshape", type="float")
         shape = self._shape_arg(shape)
         if self._data.flags.c_contiguous or self._data.size <= 1:
             return apply(ops.view, self, shape=shape)
-        return apply(ops.unsafe_view, self.clone(), shape=shape)  # PyTorch: clone, then view
+        try:  # strides that fit the new shape: PyTorch makes another view, _reshape_alias
+            np.reshape(self._data, shape, copy=False)
+        except ValueError:
+            return apply(ops.unsafe_view, self.clone(), shape=shape)  # PyTorch: clone, then view
+        return apply(ops.reshape_alias, self, shape=shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
         if self._data.ndim == 0:
@@ -77,9 +90,14 @@ class ViewMethods:
         if lead < 0:
             raise error("expand_fewer_sizes", self, legacy=_dtype.LEGACY_NAMES[self.dtype],
                         sizes=list(self.shape), size=list(shape), nsizes=len(shape), ndim=self._data.ndim)
-        shape = tuple(self._data.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
-        if shape == self._data.shape:
-            return self
+        for i, s in enumerate(shape[:lead]):
+            if s == -1:
+                raise error("expand_leading_minus_one", self, dim=i)
+        shape = tuple(self._data.shape[i - lead] if s == -1 and i >= lead else s
+                      for i, s in enumerate(shape))
+        for i, s in enumerate(shape):
+            if s < 0 and (i < lead or self._data.shape[i - lead] == 1):
+                raise error("expand_negative", self, size=list(shape))
         _broadcast_shape(self._data.shape, shape, "expanded size", "existing size", target=True)
         return apply(ops.expand, self, shape=shape)
 
@@ -100,12 +118,21 @@ class ViewMethods:
 
     @property
     def mT(self):
+        if self._data.ndim < 2:
+            if self._data.ndim == 0:
+                return apply(ops.alias, self)
+            raise error("mT_ndim", self, ndim=self._data.ndim)
         return self.transpose(-2, -1)
 
     def permute(self, *dims):
         if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
             dims = tuple(dims[0])
-        return apply(ops.permute, self, dims=tuple(self._dim(d) for d in dims))
+        if len(dims) != self._data.ndim:
+            raise error("permute_ndim", self, ndim=self._data.ndim, n=len(dims))
+        dims = tuple(self._dim(d) for d in dims)
+        if len(set(dims)) != len(dims):
+            raise error("permute_repeated", self)
+        return apply(ops.permute, self, dims=dims)
 
     def unsqueeze(self, dim):
         ndim = self._data.ndim + 1
@@ -131,8 +158,11 @@ class ViewMethods:
             return self._slice(key, 0)
         if not isinstance(key, tuple):
             key = (key,)
+        _check_key(key)
         if any(_is_advanced(k) for k in key):
             return self._index(_as_index(key))
+        if self._data.ndim == 0 and any(isinstance(k, numbers.Integral) for k in key):
+            raise error("index_0d", self)
         t, dim = self, 0
         expanded = _expand_ellipsis(key, self._data.ndim)
         # PyTorch's out-of-range message names the integer's position in the key, not a tensor dim
@@ -145,7 +175,8 @@ class ViewMethods:
             elif isinstance(k, slice):
                 size = t._data.shape[dim]
                 start, stop, step = k.indices(size)
-                if (start, stop, step) != (0, size, 1):
+                # a no-op slice is skipped; on an empty dim PyTorch still records one from 1:
+                if (start, stop, step) != (0, size, 1) or (size == 0 and k.start not in (None, 0)):
                     t = t._slice(k, dim)
                 dim += 1
             else:
@@ -159,12 +190,15 @@ class ViewMethods:
     def _slice(self, k, dim):
         if self._data.ndim == 0:
             raise error("slice_0d", self)
+        if k.step == 0:
+            raise error("slice_step_zero", self)
         if k.step is not None and k.step <= 0:
             raise error("slice_step", self)
         return apply(ops.slice, self, key=(slice(None),) * dim + (k,))
 
     def _index(self, key):
         """Advanced indexing (integer arrays, boolean masks): ``IndexBackward0``."""
+        _check_masks(self, key)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
@@ -180,9 +214,15 @@ class InPlaceMethods:
     __slots__ = ()
 
     def __setitem__(self, key, value):
-        if _state.enabled and self.grad_fn is None and self._requires_grad:
+        _check_key(key if isinstance(key, tuple) else (key,))
+        if not isinstance(value, (_t.Tensor, numbers.Number)):
+            raise error("assign_type", self, type=type(value).__name__,
+                        legacy=_dtype.LEGACY_NAMES[self.dtype])
+        if (_state.enabled and self.grad_fn is None and self._requires_grad
+                and getattr(self, "_creation", None) is None):
             parts = key if isinstance(key, tuple) else (key,)  # only `:`, `...`, indices: no view
-            viewless = all(_is_advanced(k) or k is Ellipsis or k == slice(None) for k in parts)
+            viewless = all((_is_advanced(k) and not _makes_view(k)) or k is Ellipsis
+                           or k == slice(None) for k in parts)
             raise error("leaf_inplace" if viewless else "leaf_view_inplace", self)
         parts = key if isinstance(key, tuple) else (key,)
         if all(k is Ellipsis or (isinstance(k, slice) and k == slice(None)) for k in parts):
@@ -193,30 +233,72 @@ class InPlaceMethods:
                 return self._inplace(ops.copy, value)
             return self._inplace(ops.fill_tensor, value=value)
         op = ops.index_put if _is_index_put(key) else ops.copy_slices
+        if op is ops.copy_slices and self._base is not None and _overlaps(self._data) and not any(
+                _is_advanced(k) for k in parts):
+            # A view that repeats elements (expand): write only the region, as PyTorch does
+            # (self[key].copy_(value)): the region itself may repeat none.
+            return self[key].copy_(value) if isinstance(value, _t.Tensor) else self[key].fill_(value)
         key = _as_index(key)
+        if op is ops.copy_slices and isinstance(value, _t.Tensor) and not any(
+                _is_advanced(k) for k in (key if isinstance(key, tuple) else (key,))):
+            if _partial_overlap(self._data[key], value._data):  # PyTorch: self[key].copy_(value)
+                raise error("partial_overlap")
+        try:
+            target = np.empty(self._data.shape, dtype=bool)[key].shape
+        except IndexError as e:
+            raise error("advanced_index", self, message=str(e).replace("axis", "dimension")) from None
         if isinstance(value, _t.Tensor) and value._data.ndim > 0:
-            _broadcast_shape(value._data.shape, np.empty(self._data.shape)[key].shape, target=True)
+            vshape = value._data.shape
+            if op is ops.index_put:
+                try:
+                    np.broadcast_shapes(vshape, target)
+                except ValueError:
+                    raise error("index_put_shape", self, value=list(vshape),
+                                result=list(target)) from None
+            else:  # PyTorch drops the value's leading 1s, then expands it to the slice
+                while len(vshape) > len(target) and vshape[0] == 1:
+                    vshape = vshape[1:]
+                if len(vshape) > len(target):
+                    raise error("expand_fewer_sizes", value, legacy=_dtype.LEGACY_NAMES[value.dtype],
+                                sizes=list(vshape), size=list(target), nsizes=len(target),
+                                ndim=len(vshape))
+                _broadcast_shape(vshape, target, target=True)
         self._inplace(op, value, key=key)
 
     def _inplace(self, op, *others, **params):
         """Compute ``op`` out of place, write the result into this tensor's memory, and (when
         recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
-        if self._counter is None and not _state.inference:
-            raise error("inference_inplace", self)
+        # PyTorch writes into an inference tensor outside inference_mode, then refuses
+        outside = self._counter is None and not _state.inference
         recording = _state.enabled and (self._requires_grad or any(
             isinstance(o, _t.Tensor) and o._requires_grad for o in others))
-        if recording and self.grad_fn is None and self._requires_grad:
-            raise error("leaf_inplace", self)
-        base = self._base if recording else None
-        if base is not None:
-            if base.grad_fn is None and base._requires_grad:
-                raise error("leaf_view_inplace", self)
-            ops.view_region(base._data.shape, self._view_chain)  # refuses overlapping views
+        base = self._base
+        if recording:  # PyTorch's check_inplace
+            if base is not None:
+                if self._creation is not None:
+                    raise _t.view_rebase_error(self._creation, "is being", self.grad_fn)
+                if self._requires_grad and base.grad_fn is None:
+                    raise error("leaf_view_inplace", self)
+            elif self.grad_fn is None and self._requires_grad:
+                raise error("leaf_inplace", self)
+        if (base is not None and op not in _FILLS and not (op is ops.copy and others[0] is self)
+                and _overlaps(self._data)):
+            raise error("overlapping_write")  # (one value everywhere is well defined: PyTorch fills)
+        if op is not ops.copy_slices and op is not ops.index_put:  # (setitem checks its region)
+            for o in others:
+                if isinstance(o, _t.Tensor) and _partial_overlap(self._data, o._data):
+                    raise error("partial_overlap")
+        if not self._data.flags.writeable and base is None:
+            self._data = self._data.copy()  # a gradient's broadcast array: its own memory now
+        if not recording:
+            base = None
         if not recording and op.inplace_ufunc and self._write_into(op, others):
+            if outside:
+                raise error("inference_inplace", self)
             return self
         before = self
         if recording and "self" in op.saves:  # the rule needs the old value: keep a copy of it
-            before = self._make(self._data.copy(), self._requires_grad, self.grad_fn)
+            before = _t.Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
             before._accumulator = self._accumulator
         result = apply(op, before, *others, **params)
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
@@ -225,26 +307,32 @@ class InPlaceMethods:
         if result._data.shape != self._data.shape:
             raise error("inplace_shape", self, out=list(self.shape), broadcast=list(result.shape))
         self._data[...] = result._data
+        if outside:
+            raise error("inference_inplace", self)
         if self._counter is not None:
             self._counter[0] += 1
         if base is not None and result.grad_fn is not None:
             self._rebase_view(base, result)
         elif result.grad_fn is not None:
+            old = self.grad_fn
             self.grad_fn = result.grad_fn
             self._requires_grad = True
+            self._move_retain_hook(old, result.grad_fn)
         return self
 
     def _rebase_view(self, base, values):
         """After an in-place op on this view: the base's history now ends in CopySlices (its old
         history, with this view's elements replaced by ``values``), and this view reads its
-        elements back from the new base, as PyTorch records it."""
-        old = self._make(base._data, base._requires_grad, base.grad_fn)
+        elements back from the new base (AsStridedBackward0), as PyTorch records it. Other views
+        of the base follow when next read (``View.grad_fn``)."""
+        old = _t.Tensor._make(base._data, base._requires_grad, base.grad_fn)
         old._accumulator = base._accumulator
-        chain = self._view_chain
-        base.grad_fn = make_node(ops.copy_slices_view, (old, values), base, {"chain": chain})
+        previous = base.grad_fn
+        base.grad_fn = make_node(ops.copy_slices_view, (old, values), base,
+                                 {"chain": self._view_chain})
         base._requires_grad = True
-        self.grad_fn = make_node(ops.as_strided, (base,), self, {"chain": chain})
-        self._requires_grad = True
+        base._move_retain_hook(previous, base.grad_fn)
+        self._regenerate(base)
 
     def _write_into(self, op, others):
         """Fast path (``p -= lr * p.grad`` under no_grad): run the ufunc straight into this
@@ -265,11 +353,15 @@ class InPlaceMethods:
         return True
 
     def add_(self, other, alpha=1):
-        return self._inplace(ops.add, other if alpha == 1 else other * alpha)
+        if alpha != 1:
+            return self._inplace(ops.add_alpha, other, alpha=alpha)
+        return self._inplace(ops.add, other)
 
     def sub_(self, other, alpha=1):
         _check_sub(self, other)
-        return self._inplace(ops.sub, other if alpha == 1 else other * alpha)
+        if alpha != 1:
+            return self._inplace(ops.sub_alpha, other, alpha=alpha)
+        return self._inplace(ops.sub, other)
 
     def mul_(self, other):
         return self._inplace(ops.mul, other)
@@ -313,14 +405,89 @@ def _as_index(key):
 
 
 
+def _check_masks(t, key):
+    """PyTorch's error for a boolean mask whose shape doesn't fit the dims it covers (the
+    dims left once integer indices have removed theirs)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    shape = t._data.shape
+    used = sum(np.ndim(k) if getattr(k, "dtype", None) == np.bool_ else 1
+               for k in parts if k is not None and k is not Ellipsis)
+    expanded = []
+    for k in parts:
+        expanded.extend([slice(None)] * (len(shape) - used) if k is Ellipsis else [k])
+    ints = set()
+    d = 0
+    for k in expanded:
+        if k is None:
+            continue
+        if isinstance(k, numbers.Integral) and not isinstance(k, bool):
+            ints.add(d)
+        d += np.ndim(k) if getattr(k, "dtype", None) == np.bool_ else 1
+    indexed = [s for i, s in enumerate(shape) if i not in ints]
+    d = r = 0
+    for k in expanded:
+        if k is None:
+            continue
+        if getattr(k, "dtype", None) == np.bool_ and np.ndim(k):
+            for j, n in enumerate(np.shape(k)):
+                if d + j >= len(shape):
+                    return  # too many indices: NumPy's check below says so
+                if n != shape[d + j]:
+                    raise error("mask_shape", t, mask=list(np.shape(k)), mi=j, indexed=indexed,
+                                ti=r + j)
+            d += np.ndim(k)
+            r += np.ndim(k)
+        else:
+            r += d not in ints
+            d += 1
+
+
+_FILLS = (ops.copy_slices, ops.fill, ops.fill_tensor, ops.zero)
+
+
+def _overlaps(array):
+    """PyTorch's internal-overlap test: a dim of stride 0 (from expand) with more than one element."""
+    return array.size > 1 and any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
+
+
+def _partial_overlap(a, b):
+    """PyTorch refuses an in-place op whose input shares some, not all, of the output's memory."""
+    if not np.may_share_memory(a, b):
+        return False
+    same = (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+            and a.shape == b.shape and a.strides == b.strides)
+    return not same and np.shares_memory(a, b)
+
+
+def _check_key(key):
+    """PyTorch's errors for what can't index: a float, a string, a float tensor."""
+    for k in key:
+        if isinstance(k, (numbers.Integral, slice, list, np.ndarray)) or k is None or k is Ellipsis:
+            continue
+        if isinstance(k, _t.Tensor):
+            if k._data.dtype.kind == "f":
+                raise error("index_tensor_type")
+        elif isinstance(k, str):
+            raise error("tensor_str")
+        else:
+            raise error("index_type", type=type(k).__name__)
+
+
 def _is_advanced(k):
     return isinstance(k, (_t.Tensor, list, np.ndarray)) or (isinstance(k, bool))
+
+
+def _makes_view(k):
+    """A 0-d bool mask: PyTorch indexes through a view (unsqueeze(0), then the mask)."""
+    return isinstance(k, _t.Tensor) and k._data.ndim == 0 and k._data.dtype == np.bool_
 
 
 def _is_index_put(key):
     """PyTorch writes ``y[key] = v`` with index_put_ on ``y`` itself (not into a view) when the
     key has advanced indices and otherwise only ``:`` and ``...``, which make no view."""
     key = key if isinstance(key, tuple) else (key,)
+    if any(_makes_view(k) for k in key):
+        return False
     return any(_is_advanced(k) for k in key) and all(
         _is_advanced(k) or k is Ellipsis or k == slice(None) for k in key)
 
@@ -332,9 +499,12 @@ def _expand_ellipsis(key, ndim):
     if used > ndim:
         raise error("too_many_indices", ndim=ndim, used=used)
     out = []
+    first = True
     for k in key:
-        if k is Ellipsis:
-            out.extend([slice(None)] * (ndim - used))
+        if k is Ellipsis:  # PyTorch lets a later `...` stand for no dims
+            if first:
+                out.extend([slice(None)] * (ndim - used))
+            first = False
         else:
             out.append(k)
     if Ellipsis not in key:

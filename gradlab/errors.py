@@ -187,6 +187,11 @@ ERRORS = {
         "only integer tensors of a single element can be converted to an index",
         "Python needs a whole number here (a list index, range(), ...), but {name} has shape "
         "{shape} and dtype {dtype}. Use `int({plain}.item())`, or a one-element integer tensor."),
+    "bool_empty": (
+        RuntimeError,
+        "Boolean value of Tensor with no values is ambiguous",
+        "`if`, `while`, `and`, `or` and `not` need one True/False, and {name} is empty (shape "
+        "{shape}). To ask whether it has elements, use `{plain}.numel() > 0`."),
     "bool_ambiguous": (
         RuntimeError,
         "Boolean value of Tensor with more than one value is ambiguous",
@@ -265,7 +270,7 @@ ERRORS = {
         "Pass one gradient per output: {noutputs} output(s) but {ngrads} gradient(s)."),
     "gradient_type": (
         TypeError,
-        "gradient must be a Tensor or None, not {type}",
+        "gradients can be either Tensors or None, but got {type}",
         "gradient= takes a tensor with the output's shape (e.g. torch.ones_like(out)), or None "
         "when the output is a scalar."),
     "grad_shape": (
@@ -300,11 +305,16 @@ ERRORS = {
         "`torch.zeros_like({plain})`."),
     "grad_assign_size": (
         RuntimeError,
-        "assigned grad has data of a different size",
+        "attempting to assign a gradient of size '{got_list}' to a tensor of size '{size_list}'. "
+        "Please ensure that the gradient and the tensor are the same size",
         ".grad must have {name}'s shape {shape}; the assigned tensor has shape {got}."),
     "grad_assign_dtype": (
         RuntimeError,
-        "assigned grad has data of a different type",
+        "attempting to assign a gradient with dtype '{got_c}' to a tensor with grad_dtype "
+        "'{legacy}'. The gradient must match the tensor's grad_dtype (defaults to the tensor's "
+        "dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or None to "
+        "allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+        "gradient may break downstream systems that assume they match.",
         ".grad must have {name}'s dtype {dtype}; the assigned tensor is {got}. Convert it with "
         "`.to({plain}.dtype)`."),
     "retain_grad_no_grad": (
@@ -312,6 +322,25 @@ ERRORS = {
         "can't retain_grad on Tensor that has requires_grad=False",
         "{name} doesn't require grad, so backward() never computes a gradient for it. Create it "
         "with requires_grad=True (or call `{plain}.requires_grad_()`) first."),
+    "hook_size": (
+        RuntimeError,
+        "hook '{hook}' has changed the size of value",
+        "A hook may replace the gradient, but the replacement must keep its shape {expected} "
+        "(e.g. `lambda g: g * 2`); this one returned shape {got}."),
+    "hook_returned": (
+        TypeError,
+        "expected Variable, but hook returned '{type}'",
+        "A hook receives the gradient (a tensor) and may return a replacement, which must be a "
+        "tensor of the same shape (e.g. `lambda g: g * 2`), or None to keep the gradient as it is."),
+    "requires_grad_not_bool": (
+        RuntimeError,
+        "requires_grad must be a bool",
+        "Set requires_grad to True or False (not {type})."),
+    "backward_inputs_empty": (
+        RuntimeError,
+        "`inputs` argument to `backward()` cannot be empty.",
+        "inputs= names the leaves whose .grad backward should fill; leave it out to fill all of "
+        "them, or list at least one."),
     "hook_no_grad": (
         RuntimeError,
         "cannot register a hook on a tensor that doesn't require gradient",
@@ -365,6 +394,11 @@ ERRORS = {
         "only one dimension can be inferred",
         "-1 in a shape means 'whatever size makes the count right', so it can appear only once. "
         "Give the other sizes explicitly."),
+    "reshape_ambiguous": (
+        RuntimeError,
+        "cannot reshape tensor of 0 elements into shape {target} because the unspecified "
+        "dimension size -1 can be any value and is ambiguous",
+        "{name} is empty, so -1 could stand for any size. Give every size explicitly."),
     "shape_invalid": (
         RuntimeError,
         "shape '{target}' is invalid for input of size {numel}",
@@ -381,6 +415,31 @@ ERRORS = {
         "view(dtype) is not supported by gradlab",
         "gradlab's own message: reinterpreting the bytes as another dtype is not supported. To "
         "convert the values, use `{plain}.to(dtype)`."),
+    "mT_ndim": (
+        RuntimeError,
+        "tensor.mT is only supported on matrices or batches of matrices. Got {ndim}-D tensor.",
+        "mT swaps the last two dims, and {name} has only {ndim}. A 1-D tensor is the same "
+        "either way; for a column use `{plain}.unsqueeze(1)`."),
+    "expand_leading_minus_one": (
+        RuntimeError,
+        "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {dim}",
+        "-1 in expand() means 'keep this dim's size', and a new leading dim has no size to keep. "
+        "Give its size explicitly."),
+    "expand_negative": (
+        RuntimeError,
+        "numel: integer multiplication overflow",
+        "expand() sizes are 0 or more (or -1 to keep a dim's size); {size} has another negative one."),
+    "view_float": (
+        TypeError,
+        "view() received an invalid combination of arguments - got (float), but expected one of:\n"
+        " * (torch.dtype dtype)\n      didn't match because some of the arguments have invalid "
+        "types: (!float!)\n * (tuple of ints size)\n      didn't match because some of the "
+        "arguments have invalid types: (!float!)\n",
+        "Sizes are whole numbers: view(2, 3). If a size was computed (n / 2), use int(...) or //."),
+    "shape_not_ints": (
+        TypeError,
+        "{fn}(): argument 'shape' (position 1) must be tuple of ints, not {type}",
+        "Sizes are whole numbers: {fn}(2, 3). If a size was computed (n / 2), use int(...) or //."),
     "expand_fewer_sizes": (
         RuntimeError,
         "expand(torch.{legacy}Tensor{{{sizes}}}, size={size}): the number of sizes provided "
@@ -392,6 +451,14 @@ ERRORS = {
         "t() expects a tensor with <= 2 dimensions, but self is {ndim}D",
         "t() transposes a matrix, and {name} has shape {shape}. Say which dims to swap: "
         "`{plain}.transpose(-2, -1)` (or `{plain}.mT`)."),
+    "stack_empty": (
+        RuntimeError,
+        "stack expects a non-empty TensorList",
+        "Pass a list with at least one tensor: torch.stack([a, b])."),
+    "tensors_not_sequence": (
+        TypeError,
+        "{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type}",
+        "torch.{fn} takes a list (or tuple) of tensors: torch.{fn}([a, b]), even for one tensor."),
     "empty_tensor_list": (
         ValueError,
         "torch.{fn}(): expected a non-empty list of Tensors",
@@ -401,6 +468,11 @@ ERRORS = {
         "expected Tensor as element {index} in argument 0, but got {type}",
         "Every element of the list must be a tensor, and element {index} is a {type}. Convert it "
         "with torch.tensor(...)."),
+    "cat_0d": (
+        RuntimeError,
+        "zero-dimensional tensor (at position {index}) cannot be concatenated",
+        "torch.cat joins along an existing dimension, and a 0-d tensor (one number) has none. Use "
+        "torch.stack to make a new dimension, or give it one first: `t.unsqueeze(0)` / `t.reshape(1)`."),
     "cat_ndim": (
         RuntimeError,
         "Tensors must have same number of dimensions: got {a} and {b}",
@@ -430,6 +502,17 @@ ERRORS = {
         "{message}",
         "Indexing with a tensor or list: each index must be within the size of its dimension, and a "
         "boolean mask must have the shape of the dimensions it selects. {name} has shape {shape}."),
+    "index_type": (
+        IndexError,
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+        "indices (got {type})",
+        "An index picks whole positions, so it must be an int (or a slice, `...`, None, or an "
+        "integer/bool tensor); this one is a {type}. If it was computed (n / 2), use int(...) or //."),
+    "index_tensor_type": (
+        IndexError,
+        "tensors used as indices must be long, int, byte or bool tensors",
+        "A tensor used as an index holds positions (integers) or a mask (bools); this one holds "
+        "floats. Convert it: `idx.long()`, or compare for a mask: `x > 0`."),
     "too_many_indices": (
         IndexError,
         "too many indices for tensor of dimension {ndim}",
@@ -440,6 +523,34 @@ ERRORS = {
         "slice() cannot be applied to a 0-dim tensor.",
         "{name} is 0-d (one number, shape ()), so there is nothing to slice. Use `{plain}.item()` "
         "for its value."),
+    "slice_step_zero": (
+        ValueError,
+        "slice step cannot be zero",
+        "A slice's step says how far to move each time; 0 would never move. Use 1 (or leave it "
+        "out: `{plain}[a:b]`)."),
+    "index_0d": (
+        IndexError,
+        "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+        "C++ to convert a 0-dim tensor to a number",
+        "{name} is 0-d (one number, shape ()), so it has no positions to index. Use "
+        "`{plain}.item()` for its value."),
+    "mask_shape": (
+        IndexError,
+        "The shape of the mask {mask} at index {mi} does not match the shape of the indexed "
+        "tensor {indexed} at index {ti}",
+        "A boolean mask picks elements where it is True, so it needs the indexed dims' sizes: "
+        "`{plain}[{plain} > 0]` builds one that fits."),
+    "index_put_shape": (
+        RuntimeError,
+        "shape mismatch: value tensor of shape {value} cannot be broadcast to indexing result of "
+        "shape {result}",
+        "The index picks {result} elements' worth of positions and the value has shape {value}; "
+        "give one value per picked position, or a single number."),
+    "assign_type": (
+        TypeError,
+        "can't assign a {type} to a torch.{legacy}Tensor",
+        "Writing into {name} takes a number or a tensor; this value is a {type}. Convert it first "
+        "(float(...), torch.tensor(...))."),
     "slice_step": (
         ValueError,
         "step must be greater than zero",
@@ -453,6 +564,26 @@ ERRORS = {
         "{name} is a leaf that requires grad: changing it in place while recording would make its "
         "gradient wrong. Update parameters inside `with torch.no_grad():` (e.g. "
         "`{plain} -= lr * {plain}.grad`), or use an out-of-place op (`{plain} = {plain} + 1`)."),
+    "view_rebase_no_grad": (
+        RuntimeError,
+        "{prefix} no_grad mode and {what} modified inplace with grad mode enabled. "
+        "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify "
+        "your code by moving both the view and the inplace either both inside the no_grad block "
+        "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+        "to be tracked).",
+        "{name} was made (by indexing, view(), t(), ...) inside `with torch.no_grad():`, so it has "
+        "no history, yet it shares memory with a tensor that requires grad; after an in-place "
+        "change autograd can't tell what you meant. Make the view and the change both inside the "
+        "block or both outside it."),
+    "view_rebase_inference": (
+        RuntimeError,
+        "{prefix} inference mode and {what} modified inplace in normal mode. Given "
+        "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
+        "code by moving both the view and the inplace either both inside the inference_mode block "
+        "(if you don't want the inplace to be tracked) or both outside (if you want the inplace "
+        "to be tracked).",
+        "{name} was made inside `with torch.inference_mode():`, yet it shares memory with a tensor "
+        "that requires grad. Make the view and the change both inside the block or both outside."),
     "leaf_view_inplace": (
         RuntimeError,
         "a view of a leaf Variable that requires grad is being used in an in-place operation.",
@@ -485,6 +616,22 @@ ERRORS = {
         "output with shape {out} doesn't match the broadcast shape {broadcast}",
         "An in-place op writes into {name}, so the result must keep its shape {shape}; with the "
         "other operand it would be {broadcast}. Use the out-of-place form: `{plain} = {plain} + other`."),
+    "detach_view_inplace": (
+        RuntimeError,
+        "Can't detach views in-place. Use detach() instead. If you are using "
+        "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, "
+        "gradients are views of DDP buckets, and hence detach_() cannot be called on these "
+        "gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+        "torch/optim/optimizer.py as the solution.",
+        "{name} is a view of another tensor (indexing, view(), t(), ...), and a view shares its "
+        "base's history, so it can't drop its own in place. Use `{plain} = {plain}.detach()`."),
+    "partial_overlap": (
+        RuntimeError,
+        "unsupported operation: some elements of the input tensor and the written-to tensor refer "
+        "to a single memory location. Please clone() the tensor before performing the operation.",
+        "The tensor being written and the other operand share part of their memory (one is a view "
+        "of the other), so the write would change the input while it is read. Pass a `.clone()` "
+        "of the input instead."),
     "overlapping_write": (
         RuntimeError,
         "unsupported operation: more than one element of the written-to tensor refers to a "
@@ -519,6 +666,13 @@ ERRORS = {
         NotImplementedError,
         "\"pow\" not implemented for 'Bool'",
         "Powers aren't defined for bool tensors. Convert first: `{plain}.int()` or `{plain}.float()`."),
+    "pow_args": (
+        TypeError,
+        "pow() received an invalid combination of arguments - got ({type}), but expected one of:\n"
+        " * (Tensor exponent)\n      didn't match because some of the arguments have invalid "
+        "types: (!{type}!)\n * (Number exponent)\n      didn't match because some of the "
+        "arguments have invalid types: (!{type}!)\n",
+        "pow() takes a number or a tensor as the exponent; this one is a {type}."),
     "int_negative_power": (
         RuntimeError,
         "Integers to negative integer powers are not allowed.",
@@ -585,6 +739,16 @@ ERRORS = {
         "vector + matrix @ vector expected, got {a}, {a}, {b}",
         "mv() multiplies a 2-D matrix by a 1-D vector; here they are {a}-D and {b}-D. For other "
         "shapes use `@` (torch.matmul)."),
+    "addmv_dtype": (
+        RuntimeError,
+        "addmv input tensors must have the same dtype, but got {a}, {b}, and {a}",
+        "Matrix products don't mix dtypes. Convert one side, e.g. `vec.to(mat.dtype)` (most often: "
+        "make both float32)."),
+    "scalar_type": (
+        RuntimeError,
+        "expected scalar type {a} but found {b}",
+        "Matrix products don't mix dtypes. Convert one side, e.g. `b.to(a.dtype)` (most often: "
+        "make both float32)."),
     "mv_size": (
         RuntimeError,
         "size mismatch, got input ({m}), mat ({m}x{k}), vec ({n})",
@@ -611,15 +775,14 @@ ERRORS = {
     "bmm_sizes": (
         RuntimeError,
         "Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: "
-        "[{batch}, {got}].",
+        "[{got_batch}, {got}].",
         "In a batched A @ B each matrix of A has {k} columns, so each matrix of B needs {k} rows; "
         "they have {got}."),
-    "matmul_batches": (
-        NotImplementedError,
-        "gradlab's matmul supports up to 3-D batches of equal size",
-        "gradlab's own message: PyTorch broadcasts batch dimensions of any rank, gradlab doesn't. "
-        "Reshape to 3-D (batch, n, m) first."),
-
+    "bmm_not_3d": (
+        RuntimeError,
+        "{which} must be a 3D tensor",
+        "bmm() multiplies batches of matrices: both operands are 3-D (batch, rows, columns), and "
+        "{name} is {ndim}-D. Use `@` (torch.matmul) for other shapes."),
     # == Reductions: sum, mean, max, min, argmax and friends.
     "mean_int": (
         RuntimeError,
@@ -637,6 +800,22 @@ ERRORS = {
         "{op}(): Expected reduction dim to be specified for input.numel() == 0.",
         "{name} is empty (shape {shape}), so there is no element to point at. Check how it became "
         "empty."),
+    "dim_repeated": (
+        RuntimeError,
+        "dim {dim} appears multiple times in the list of dims",
+        "Each dim may be reduced once; the list names dim {dim} twice (a negative dim counts from "
+        "the end, so -1 and {dim} can be the same dim). Drop the repeat."),
+    "permute_ndim": (
+        RuntimeError,
+        "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+        "of the desired ordering of dimensions i.e. input.dim() = {ndim} is not equal to len(dims) = {n}",
+        "permute() names every dim of {name} once, in its new order: {ndim} dims here, and {n} "
+        "were given. To swap just two, use transpose(d0, d1)."),
+    "permute_repeated": (
+        RuntimeError,
+        "permute(): duplicate dims are not allowed.",
+        "permute() names every dim once, in its new order (a negative dim counts from the end, so "
+        "-1 may be the same as the last one). Drop the repeat."),
     "reduce_empty_dim": (
         IndexError,
         "{op}(): Expected reduction dim {dim} to have non-zero size.",

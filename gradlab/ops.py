@@ -130,8 +130,10 @@ def raw(x):
 
 
 def _expand_array(a, shape):
-    if a.ndim == 0:  # a reduction's gradient: np.full is 6x quicker than broadcast_to here
-        return np.full(shape, a, dtype=a.dtype)
+    if a.ndim == 0:  # a reduction's gradient: a filled array is 10x quicker than broadcast_to
+        out = np.empty(shape, a.dtype)
+        out.fill(a)
+        return out
     return np.broadcast_to(a, shape)
 
 
@@ -157,6 +159,10 @@ def sum_to(grad, shape):
     if grad.shape == shape:
         return grad
     axes = reduced_axes(grad.shape, shape)
+    if not hasattr(grad, "_data"):  # an array (plain backward): the ndarray methods, no op call
+        if axes:
+            grad = grad.sum(axis=axes, dtype=_acc(grad), keepdims=True)
+        return grad.reshape(shape) if grad.shape != shape else grad
     if axes:
         grad = sum_dim(grad, dim=axes, keepdim=True)
     return reshape(grad, shape) if grad.shape != shape else grad
@@ -189,6 +195,19 @@ sub = Op("sub", "SubBackward0", np.subtract, "a − b", [
     Rule("self", "∂(a−b)/∂a = 1", lambda grad: grad),
     Rule("other", "∂(a−b)/∂b = −1", lambda grad: -grad),
 ], promote="same", inplace_ufunc=True)
+
+# ``a.add(b, alpha=k)`` / ``a.sub(b, alpha=k)``: one node, as PyTorch records (not a MulBackward0
+# for b·k): the scaled input's gradient is scaled too.
+add_alpha = Op("add", "AddBackward0", lambda a, b, alpha: np.add(a, b * alpha),
+               "a + k·b", [
+    Rule("self", "∂(a+k·b)/∂a = 1", lambda grad: grad),
+    Rule("other", "∂(a+k·b)/∂b = k", lambda grad, alpha: grad * alpha),
+], promote="same")
+sub_alpha = Op("sub", "SubBackward0", lambda a, b, alpha: np.subtract(a, b * alpha),
+               "a − k·b", [
+    Rule("self", "∂(a−k·b)/∂a = 1", lambda grad: grad),
+    Rule("other", "∂(a−k·b)/∂b = −k", lambda grad, alpha: grad * -alpha),
+], promote="same")
 
 mul = Op("mul", "MulBackward0", np.multiply, "a · b", [
     Rule("self", "∂(a·b)/∂a = b", lambda grad, other: grad * other),
@@ -232,8 +251,9 @@ pow_scalar = Op("pow", "PowBackward0",
 pow_tensor = Op("pow", "PowBackward1", np.power, "a ** b", [
     Rule("self", "∂(aᵇ)/∂a = b·aᵇ⁻¹", lambda grad, self, other: masked_fill(
         grad * (other * pow_tensor(self, other - 1)), mask=raw(other == 0), value=0.0)),
-    Rule("other", "∂(aᵇ)/∂b = aᵇ·ln a", lambda grad, self, other, result: masked_fill(
-        grad * (result * log(self)), mask=raw((self == 0) & (other >= 0)), value=0.0)),
+    # (PyTorch multiplies the gradient by the masked term here, so a nan gradient stays nan)
+    Rule("other", "∂(aᵇ)/∂b = aᵇ·ln a", lambda grad, self, other, result: grad * masked_fill(
+        result * log(self), mask=raw((self == 0) & (other >= 0)), value=0.0)),
 ], promote="same")
 
 
@@ -291,9 +311,20 @@ abs = Op("abs", "AbsBackward0", np.abs, "|a|", [
     Rule("self", "∂|a|/∂a = sign(a)", lambda grad, self: grad * sign(self)),
 ], method=True, check=_bool_refused_by_abs, tests=("real", "ties"))
 
+# relu's backward, itself an op (PyTorch's threshold_backward): under create_graph it is recorded
+# with relu's result as an input, so the gradient it makes requires grad, as in PyTorch.
+# result <= 0, not ~(result > 0): a NaN passes its gradient; the mask selects (not multiplies):
+# an infinite gradient where a <= 0 still gives 0, not 0·inf = nan.
+threshold_backward = Op("threshold_backward", "ThresholdBackwardBackward0",
+                        lambda g, result: np.where(result <= 0, g.dtype.type(0), g),
+                        "g where relu(a) > 0", [
+    Rule("self", "the gradient passes where relu(a) > 0", lambda grad, result: threshold_backward(grad, result)),
+    Rule("result", "the mask is flat: 0", lambda grad: zeros_like(grad)),
+])
+
 relu = Op("relu", "ReluBackward0", lambda a: np.maximum(a, a.dtype.type(0)), "relu(a)", [
-    # ~(result <= 0), not result > 0: a NaN passes its gradient, as in PyTorch
-    Rule("self", "∂relu(a)/∂a = 1 where a > 0, else 0", lambda grad, result: grad * ~(result <= 0)),
+    Rule("self", "∂relu(a)/∂a = 1 where a > 0, else 0",
+         lambda grad, result: threshold_backward(grad, result)),
 ], method=True, check=_bool_refused_by_relu, tests=("real", "ties"))
 
 
@@ -313,34 +344,39 @@ def _inside(a, lo, hi):
         mask &= data >= lo
     if hi is not None:
         mask &= data <= hi
-    return like(a, mask)
+    return mask
 
 
 clamp = Op("clamp", "ClampBackward1", _clamp, "clamp(a)", [
     Rule("self", "∂clamp(a)/∂a = 1 where min ≤ a ≤ max, else 0",
-         lambda grad, self, min, max: grad * _inside(self, min, max)),
+         lambda grad, self, min, max: masked_fill(grad, mask=~_inside(self, min, max), value=0.0)),
 ])
 
 
-def _share(winner, other):
-    """1 where ``winner`` is larger, ½ on ties (PyTorch splits the gradient of a tie evenly).
-    As in PyTorch, only "smaller" gives 0, so a NaN (larger than nothing) gets all of it."""
+def _share(grad, winner, other):
+    """The gradient where ``winner`` is larger, half of it on ties (PyTorch splits a tie evenly),
+    0 where it is smaller (selected, so an infinite gradient gives 0 there, not nan). As in
+    PyTorch, only "smaller" gives 0, so a NaN (larger than nothing) gets all of it."""
     w, o = raw(winner), raw(other)
-    return like(winner, np.asarray(1 - (w < o) - 0.5 * (w == o), dtype=w.dtype))
+    ties = w == o
+    if ties.any():
+        grad = grad * like(grad, np.asarray(1 - 0.5 * ties, dtype=w.dtype))
+    return masked_fill(grad, mask=np.broadcast_to(w < o, np.broadcast_shapes(w.shape, o.shape)),
+                       value=0.0)
 
 
 maximum = Op("maximum", "MaximumBackward0", np.maximum, "max(a, b)", [
     Rule("self", "∂max(a,b)/∂a = 1 where a > b, ½ where a = b",
-         lambda grad, self, other: grad * _share(self, other)),
+         lambda grad, self, other: _share(grad, self, other)),
     Rule("other", "∂max(a,b)/∂b = 1 where b > a, ½ where a = b",
-         lambda grad, self, other: grad * _share(other, self)),
+         lambda grad, self, other: _share(grad, other, self)),
 ], promote="same")
 
 minimum = Op("minimum", "MinimumBackward0", np.minimum, "min(a, b)", [
     Rule("self", "∂min(a,b)/∂a = 1 where a < b, ½ where a = b",
-         lambda grad, self, other: grad * _share(other, self)),
+         lambda grad, self, other: _share(grad, other, self)),
     Rule("other", "∂min(a,b)/∂b = 1 where b < a, ½ where a = b",
-         lambda grad, self, other: grad * _share(self, other)),
+         lambda grad, self, other: _share(grad, self, other)),
 ], promote="same")
 
 
@@ -364,8 +400,16 @@ def _expand_back(grad, self_shape, dim, keepdim):
 sum_all = Op("sum", "SumBackward0", lambda a: a.sum(dtype=_acc(a)), "sum(a)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", lambda grad, self_shape: broadcast_to(grad, self_shape)),
 ])
+def _contiguous(x):
+    # A reduction's result is a fresh contiguous tensor in PyTorch (NumPy keeps a permuted
+    # input's layout), so that .view() of it works as there.
+    x = np.asarray(x)
+    return x if x.flags.c_contiguous else x.copy()
+
+
 sum_dim = Op("sum", "SumBackward1",
-             lambda a, dim, keepdim: np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a)),
+             lambda a, dim, keepdim: _contiguous(
+                 np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a))),
              "sum(a, dim)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", _expand_back),
 ])
@@ -375,7 +419,8 @@ mean_all = Op("mean", "MeanBackward0", lambda a: a.sum(dtype=a.dtype) / a.size, 
          lambda grad, self_shape: broadcast_to(grad, self_shape) / numel(self_shape)),
 ])
 mean_dim = Op("mean", "MeanBackward1",
-              lambda a, dim, keepdim: np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype),
+              lambda a, dim, keepdim: _contiguous(
+                  np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype)),
               "mean(a, dim)", [
     Rule("self", "∂(mean a)/∂aᵢ = 1/N", lambda grad, self_shape, dim, keepdim:
          _expand_back(grad, self_shape, dim, keepdim) / numel([self_shape[d] for d in dim])),
@@ -383,8 +428,10 @@ mean_dim = Op("mean", "MeanBackward1",
 
 
 def _evenly(grad, self, result):
-    mask = (self == result) | ((self != self) & (result != result))  # a NaN maximum: NaNs share
-    return grad * mask / sum_all(mask)
+    s, r = raw(self), raw(result)
+    mask = (s == r) | ((s != s) & (r != r))  # a NaN maximum: NaNs share
+    share = broadcast_to(grad / like(grad, np.asarray(mask.sum(), dtype=s.dtype)), s.shape)
+    return masked_fill(share, mask=~mask, value=0.0)  # selected: 0 elsewhere, even for inf
 
 
 max_all = Op("max", "MaxBackward1", np.max, "max(a)", [
@@ -409,7 +456,7 @@ def _at_index(grad, self_shape, dim, keepdim, indices):
     np.put_along_axis(hit, np.expand_dims(indices, dim), True, axis=dim)
     if not keepdim:
         grad = unsqueeze(grad, dim=dim)
-    return broadcast_to(grad, self_shape) * like(grad, hit)
+    return masked_fill(broadcast_to(grad, self_shape), mask=~hit, value=0.0)  # +0 elsewhere
 
 
 max_dim = Op("max", "MaxBackward0", _take, "max(a, dim)", [
@@ -446,6 +493,11 @@ view = Op("view", "ViewBackward0", lambda a, shape: a.reshape(shape), "view(a)",
     Rule("self", "the gradient is reshaped back to a's shape",
          lambda grad, self_shape: reshape(grad, self_shape)),
 ], view=True)
+reshape_alias = Op("reshape", "ReshapeAliasBackward0", lambda a, shape: a.reshape(shape),
+                    "reshape(a)", [
+    Rule("self", "the gradient is reshaped back to a's shape",
+         lambda grad, self_shape: reshape(grad, self_shape)),
+], view=True)
 unsafe_view = Op("reshape", "UnsafeViewBackward0", lambda a, shape: a.reshape(shape), "reshape(a)", [
     Rule("self", "the gradient is reshaped back to a's shape",
          lambda grad, self_shape: reshape(grad, self_shape)),
@@ -453,7 +505,13 @@ unsafe_view = Op("reshape", "UnsafeViewBackward0", lambda a, shape: a.reshape(sh
 clone = Op("clone", "CloneBackward0", lambda a: a.copy(), "clone(a)", [
     Rule("self", "∂a/∂a = 1", lambda grad: grad),
 ])
-expand = Op("expand", "ExpandBackward0", lambda a, shape: np.broadcast_to(a, shape), "expand(a)", [
+def _expand(a, shape):
+    # Writable, as PyTorch's expand is: writes that would hit a shared element are refused first.
+    b = np.broadcast_to(a, shape)
+    return np.lib.stride_tricks.as_strided(a, b.shape, b.strides, writeable=a.flags.writeable)
+
+
+expand = Op("expand", "ExpandBackward0", _expand, "expand(a)", [
     Rule("self", "copies share one gradient: summed back to a's shape", lambda grad: grad),
 ], view=True)
 transpose = Op("transpose", "TransposeBackward0",
@@ -518,16 +576,17 @@ addmm = Op("addmm", "AddmmBackward0", lambda a, b, c: np.add(a, np.matmul(b, c))
 
 
 def _log_softmax(a, dim):
-    if a.ndim == 0:
-        return np.zeros_like(a)
-    shifted = a - np.max(a, axis=dim, keepdims=True)  # exp never overflows: the largest term is e⁰
+    if a.ndim == 0:  # a 0-d tensor is its own row: a - a (nan for an infinite a, as in PyTorch)
+        return _log_softmax(a.reshape(1), 0).reshape(())
+    # exp never overflows: the largest term is e⁰; initial= lets an empty dim give an empty result
+    shifted = a - np.max(a, axis=dim, keepdims=True, initial=-np.inf)
     return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
 
 
 def _softmax(a, dim):
     if a.ndim == 0:
-        return np.ones_like(a)
-    e = np.exp(a - np.max(a, axis=dim, keepdims=True))
+        return _softmax(a.reshape(1), 0).reshape(())
+    e = np.exp(a - np.max(a, axis=dim, keepdims=True, initial=-np.inf))
     return e / np.sum(e, axis=dim, keepdims=True)
 
 
@@ -612,4 +671,5 @@ from ._parity_ops import select, slice  # noqa: E402  (used by cat's and stack's
 
 # The table every consumer (engine, diagrams, stepper, tests) can walk.
 ALL = tuple(v for v in list(globals().values()) if isinstance(v, Op))
-BY_NODE_NAME = {op.node_name: op for op in ALL}
+# The first op of a name is its main one (add, not add with alpha=): reversed, it is set last.
+BY_NODE_NAME = {op.node_name: op for op in reversed(ALL)}

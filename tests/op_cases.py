@@ -86,6 +86,10 @@ case("torch.add", lambda L, a, b: L.add(a, b), ((3, 4), "real"), ((4,), "real"),
 case("torch.mul", lambda L, a, b: L.mul(a, b), ((3, 1), "real"), ((4,), "real"), op="mul")
 case("x.div", lambda L, a, b: a.div(b), ((3, 4), "real"), ((3, 4), "nonzero"), op="div")
 case("x.sub_alpha", lambda L, a, b: a.sub(b), ((2, 3), "real"), ((3,), "real"), op="sub")
+case("x.sub(y, alpha=2)", lambda L, a, b: a.sub(b, alpha=2), ((2, 3), "real"), ((3,), "real"),
+     op="sub_alpha")
+case("x.add(y, alpha=-1.5)", lambda L, a, b: a.add(b, alpha=-1.5), ((2, 3), "real"),
+     ((2, 3), "real"), op="add_alpha")
 case("torch.pow", lambda L, a, b: L.pow(a, b), ((3, 4), "pos"), ((4,), "real"), op="pow_tensor")
 case("pow_int_exponents", lambda L, a, b: a ** b, ((3, 4), "real"), ((3, 4), "smallint"),
      op="pow_tensor", fd=False)  # a ** b at a = 0 has no derivative in b; torch decides (0)
@@ -134,8 +138,13 @@ case("3D@1D", lambda L, a, b: a @ b, ((2, 3, 4), "real"), ((4,), "real"), op="un
      ops=("mv",), atol=1e-5)
 case("3D@3D", lambda L, a, b: a @ b, ((2, 3, 4), "real"), ((2, 4, 5), "real"), op="unsafe_view",
      ops=("bmm",))
+# A batch of one that requires grad is squeezed and folded into mm, as PyTorch's matmul does.
 case("3D@3D batch 1", lambda L, a, b: a @ b, ((2, 3, 4), "real"), ((1, 4, 5), "real"),
-     op="unsafe_view", ops=("bmm", "expand"))
+     op="unsafe_view", ops=("mm", "squeeze"))
+case("4D@4D broadcast batches", lambda L, a, b: a @ b, ((2, 1, 2, 3), "real"),
+     ((1, 2, 3, 2), "real"), op="unsafe_view", ops=("bmm", "expand", "clone"), atol=1e-5)
+case("2D@3D", lambda L, a, b: a @ b, ((2, 3), "real"), ((2, 3, 4), "real"), op="clone",
+     ops=("mm", "transpose", "t"), atol=1e-5)
 case("0x3@3x4", lambda L, a, b: a @ b, ((0, 3), "real"), ((3, 4), "real"), op="mm")
 case("torch.mm", lambda L, a, b: L.mm(a, b), ((2, 3), "real"), ((3, 3), "real"), op="mm")
 case("torch.mv", lambda L, a, b: L.mv(a, b), ((2, 3), "real"), ((3,), "real"), op="mv")
@@ -234,6 +243,9 @@ case("reshape", lambda L, x: x.reshape(2, 6), A, op="view")
 case("reshape(-1)", lambda L, x: x.reshape(-1), A, op="view")
 case("reshape tuple", lambda L, x: x.reshape((4, 3)), A, op="view")
 case("reshape non-contiguous", lambda L, x: x.t().reshape(12), A, op="unsafe_view", ops=("clone",))
+# Strides that fit the new shape: another view, PyTorch's _reshape_alias.
+case("reshape of a strided view", lambda L, x: x[:, 1].reshape(3, 1), A, op="reshape_alias",
+     ops=("select",))
 case("view", lambda L, x: x.view(4, 3), A, op="view")
 case("view(-1,2)", lambda L, x: x.view(-1, 2), B3, op="view")
 case("flatten", lambda L, x: x.flatten(), B3, op="view")
@@ -446,6 +458,9 @@ case("grad of x[::2]", _grad_of(lambda L, x: x[::2]), A, op="embed_slice", ops=(
 case("grad of x[idx]", _grad_of(lambda L, x: x[L.tensor([0, 2, 0])]), A, op="embed_index",
      ops=("index",))
 case("grad of x*x", _grad_of(lambda L, x: x * x.exp()), A, op="add", ops=("mul", "exp"))
+# relu's backward is recorded as PyTorch's threshold_backward, with relu's result as an input.
+case("grad of relu", _grad_of(lambda L, x: x.relu() * x), A, op="add",
+     ops=("threshold_backward", "relu"), fd=False)
 # PyTorch records its fused backward kernel here (SigmoidBackwardBackward0); gradlab records the
 # elementary ops its rule is written with (ops.py), so only values and gradients are compared.
 case("grad of sigmoid", _grad_of(lambda L, x: x.sigmoid().sum(0)), A, op="mul",

@@ -14,32 +14,48 @@ from .gradcheck import GradcheckError, gradcheck
 def _as_tuple(x):
     if x is None:
         return None
+    if type(x) is tuple:
+        return x
     return (x,) if not isinstance(x, (tuple, list)) else tuple(x)
 
 
 def _roots(outputs, grad_outputs):
     """Pair each output with its gradient, checking them as PyTorch does."""
-    from .._tensor import Tensor
     grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if grad_outputs is not None:  # PyTorch checks the types first, then the count
+        for grad in grads[:len(outputs)]:
+            if grad is not None and not hasattr(grad, "_data"):
+                raise error("gradient_type", type=type(grad).__name__)
     if len(grads) != len(outputs):
         raise error("grad_outputs_count", ngrads=len(grads), noutputs=len(outputs))
     roots = []
     for i, (out, grad) in enumerate(zip(outputs, grads)):
-        if not out.requires_grad:
+        if not out._requires_grad:
             raise error("no_grad_output", out, index=i)
         if grad is None:
-            if out.numel() != 1:
+            data = out._data
+            if data.size != 1:
                 raise error("scalar_outputs", out)
-            grad = Tensor._make(np.ones(out._data.shape, dtype=out._data.dtype))
-        elif not isinstance(grad, Tensor):
-            raise error("gradient_type", type=type(grad).__name__)
-        elif grad.shape != out.shape:
-            raise error("grad_shape", out, index=i, got=grad.shape, expected=out.shape,
-                        got_tuple=tuple(grad.shape), expected_tuple=tuple(out.shape))
-        elif grad.dtype is not out.dtype:
-            grad = grad.to(out.dtype)
-        roots.append((out._edge(), grad))
+            grad = np.ones(data.shape, dtype=data.dtype)  # the engine wraps it if need be
+        else:
+            grad = _checked_gradient(out, grad, i)
+        edge = out.grad_fn or out._edge()
+        if edge is None:  # a no_grad view of a tensor that requires grad: nothing to run
+            raise error("no_grad_output", out, index=i)
+        roots.append((edge, grad))
     return roots
+
+
+def _checked_gradient(out, grad, i):
+    from .._tensor import Tensor
+    if not isinstance(grad, Tensor):
+        raise error("gradient_type", type=type(grad).__name__)
+    if grad.shape != out.shape:
+        raise error("grad_shape", out, index=i, got=grad.shape, expected=out.shape,
+                    got_tuple=tuple(grad.shape), expected_tuple=tuple(out.shape))
+    if grad.dtype is not out.dtype:
+        grad = grad.to(out.dtype)
+    return grad
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -52,11 +68,19 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         engine.run_backward(roots, retain_graph, create_graph)
         return
     inputs = _as_tuple(inputs)
+    if not inputs:
+        raise error("backward_inputs_empty")
+    inputs = tuple({id(t): t for t in inputs}.values())  # each input once, as in PyTorch
+    for t in inputs:
+        if not t.requires_grad:  # PyTorch retains the grad of each input: refused here
+            raise error("retain_grad_no_grad", t)
+        if t.grad_fn is not None:  # a non-leaf input keeps its gradient: retain_grad, as PyTorch
+            t.retain_grad()
     capture = _Capture(roots, [t._edge() for t in inputs])
     engine.run_backward(roots, retain_graph, create_graph, capture.run)
     for t in inputs:
-        grad = capture.grads[t._edge()]
-        if grad is not None:
+        grad = capture.grads.get(t._edge())
+        if grad is not None and t.grad_fn is None:  # (a non-leaf's hook has stored it)
             accumulate(t, grad)
 
 
@@ -76,7 +100,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     engine.run_backward(roots, retain_graph, create_graph, capture.run)
     result = []
     for i, (t, e) in enumerate(zip(inputs, edges)):
-        g = capture.grads[e]
+        g = capture.grads.get(e)
         if g is None:
             if materialize_grads:
                 from .._creation import zeros_like
@@ -95,15 +119,23 @@ class _Capture:
     target are not run."""
 
     def __init__(self, roots, targets):
-        self.grads = {node: None for node in targets}
-        self.needed = _needed([node for node, _ in roots], self.grads)
+        # A target with no edge (a no_grad view) is reached by nothing: its gradient stays None.
+        self.grads = {node: None for node in targets if node is not None}
+        self.roots = {node for node, _ in roots}
+        self.needed = _needed(list(self.roots), self.grads)
 
     def run(self, node, grad):
+        if node not in self.needed:  # pruned: PyTorch never runs it; a root's hooks still run
+            if node in self.roots and node._pre_hooks:
+                engine.call_hooks(node, grad)
+            return None
         if node._pre_hooks:
             grad = engine.call_hooks(node, grad)
         if node in self.grads:
             self.grads[node] = grad
-        if isinstance(node, AccumulateGrad) or node not in self.needed:
+            if not any(child in self.needed for child in node._next):
+                return None  # a target with nothing needed behind it is not run
+        if isinstance(node, AccumulateGrad):
             return ()
         return node.apply(grad)
 

@@ -17,57 +17,55 @@ import heapq
 import numpy as np
 
 from .graph import AccumulateGrad, Node
+from ..errors import error
 from .grad_mode import _state
 from ..ops import reduced_axes, sum_to  # noqa: F401  (re-exported: the stepper and gradcheck)
 
 
 def backward_pass(roots, retain_graph=False, run=None):
     """Run backward from ``roots`` = [(node, gradient)]; ``run(node, grad)`` returns the
-    gradient for each of the node's inputs (``run_node`` by default)."""
+    gradient for each of the node's inputs (``run_node`` by default), or None when it skipped
+    the node (``autograd.grad`` prunes): a skipped node keeps what it saved, as in PyTorch."""
     run = run or run_node
     pending = {}  # node -> the sum of the gradients sent to it so far
     for node, grad in roots:
         pending[node] = pending[node] + grad if node in pending else grad
     deps = dependencies(pending)
-    ready = Ready(node for node in pending if node not in deps)
-    while ready:
-        node = ready.pop()
+    # The nodes that may run, the most recently created first (PyTorch's order): a heap of
+    # (-seq, tie, node), ties (AccumulateGrad) in the order they became ready. A node made ready
+    # that would be popped next anyway (a chain's usual case) runs next without the heap.
+    ready = [(-node.seq, k, node) for k, node in enumerate(pending) if node not in deps]
+    heapq.heapify(ready)
+    tie = len(ready)
+    node = None
+    while node is not None or ready:
+        if node is None:
+            node = heapq.heappop(ready)[2]
         grad = pending.pop(node, None)  # None: no gradient reached this node
+        children = node._next
         if grad is not None:
-            send(node, run(node, grad), pending)
-        if not retain_graph:
-            node.release()
-        for child in node._next:
+            grads = run(node, grad)
+            if grads is not None:  # None: skipped (autograd.grad prunes it), it keeps its values
+                for child, g in zip(children, grads):  # send each input its gradient
+                    if child is not None and g is not None:
+                        pending[child] = pending[child] + g if child in pending else g
+                g = grads = None  # hold no gradient here: a leaf stores an unshared one without a copy
+                if not retain_graph:
+                    node.release()
+        node = None
+        for child in children:
             if child is not None:
                 deps[child] -= 1
-                if deps[child] == 0:
-                    ready.push(child)
-
-
-def send(node, grads, pending):
-    """Add the gradient for each of ``node``'s inputs to what that input's node has received."""
-    for child, g in zip(node._next, grads):
-        if child is not None and g is not None:
-            pending[child] = pending[child] + g if child in pending else g
-
-
-class Ready:
-    """The nodes that may run, the most recently created first (PyTorch's order)."""
-
-    def __init__(self, nodes):
-        self._heap = [(-node.seq, k, node) for k, node in enumerate(nodes)]
-        heapq.heapify(self._heap)
-        self._tie = len(self._heap)  # ties (AccumulateGrad) in the order they became ready
-
-    def __bool__(self):
-        return bool(self._heap)
-
-    def push(self, node):
-        self._tie += 1
-        heapq.heappush(self._heap, (-node.seq, self._tie, node))
-
-    def pop(self):
-        return heapq.heappop(self._heap)[2]
+                if deps[child] == 0:  # every gradient for it has arrived
+                    if node is None and (not ready or -child.seq < ready[0][0]):
+                        node = child
+                        continue
+                    if node is not None:  # two became ready: let the heap order them
+                        tie += 1
+                        heapq.heappush(ready, (-node.seq, tie, node))
+                        node = None
+                    tie += 1
+                    heapq.heappush(ready, (-child.seq, tie, child))
 
 
 def run_node(node, grad):
@@ -84,21 +82,28 @@ def call_hooks(node, grad):
     for hook in tuple(node._pre_hooks):
         result = hook(t)
         if result is not None:
+            if not hasattr(result, "_data"):
+                raise error("hook_returned", type=type(result).__name__)
+            if result._data.shape != t._data.shape:
+                raise error("hook_size", hook=getattr(hook, "__name__", "hook"),
+                            expected=tuple(t._data.shape), got=tuple(result._data.shape))
             t = result
     return t._data if arrays else t
 
 
 def dependencies(roots):
     """How many edges lead into each node reachable from ``roots`` (explicit stack)."""
-    deps, seen, stack = {}, set(roots), list(roots)
+    deps, stack = {}, list(roots)
     while stack:
         for child in stack.pop()._next:
             if child is None:
                 continue
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+            if child in deps:
+                deps[child] += 1
+            else:
+                deps[child] = 1
+                if child not in roots:  # a root is on the stack already
+                    stack.append(child)
     return deps
 
 

@@ -23,6 +23,11 @@ from ..ops import sum_to
 
 _sequence = itertools.count()
 _FREED = ("freed",)  # a node's saved values after backward has released them
+# Parameters PyTorch saves as tensors (max(dim)'s indices, where's condition, ...): freed with the
+# rest, so a second backward through such a node raises as in PyTorch.
+_SAVED_PARAMS = frozenset(("indices", "mask", "condition", "target"))
+# Nodes whose every parameter PyTorch frees: CopySlices drops its op, index nodes their indices.
+_HOLDERS = frozenset(("CopySlices", "IndexPutBackward0", "IndexBackward0"))
 
 
 class Node:
@@ -31,11 +36,12 @@ class Node:
     __slots__ = ("_next", "shapes", "dtypes", "params", "_saved_names", "_saved", "seq",
                  "_pre_hooks", "_consts", "__weakref__")
     op = None  # set on each op's node class
+    _holds = False  # its rules read parameters PyTorch saves as tensors (freed after backward)
 
     def name(self) -> str:
         # PyTorch's hand-written C++ nodes report their namespace; generated ones don't.
         name = type(self).__name__
-        return f"torch::autograd::{name}" if name == "CopySlices" else name
+        return f"torch::autograd::{name}" if name in ("CopySlices", "CopyBackwards") else name
 
     @property
     def next_functions(self):
@@ -52,20 +58,26 @@ class Node:
         """The gradient for each input (None where none is needed), in the input's shape and dtype."""
         tensors = hasattr(grad, "_data")
         out = []
-        rules = self.op.rules
+        rules, shapes, dtypes = self.op.rules, self.shapes, self.dtypes
         for i, child in enumerate(self._next):
             if child is None:
                 out.append(None)
                 continue
             rule = rules[0] if len(rules) <= i else rules[i]  # one rule serves every input of cat
-            g = rule.fn(grad, *[self.read(name, i, tensors) for name in rule.reads]) \
-                if rule.reads else rule.fn(grad)
-            g = sum_to(g, self.shapes[i])
+            reads = rule.reads
+            if not reads:
+                g = rule.fn(grad)
+            elif len(reads) == 1:  # the usual case, without building a list of one
+                g = rule.fn(grad, self.read(reads[0], i, tensors))
+            else:
+                g = rule.fn(grad, *[self.read(name, i, tensors) for name in reads])
+            if g.shape != shapes[i]:
+                g = sum_to(g, shapes[i])
             if tensors:
-                if g._data.dtype != self.dtypes[i]:  # e.g. float32 flowing into a float64 input
-                    g = g.to(self.dtypes[i])
-            elif g.dtype is not self.dtypes[i] and g.dtype != self.dtypes[i]:
-                g = g.astype(self.dtypes[i])
+                if g._data.dtype != dtypes[i]:  # e.g. float32 flowing into a float64 input
+                    g = g.to(dtypes[i])
+            elif g.dtype is not dtypes[i] and g.dtype != dtypes[i]:
+                g = g.astype(dtypes[i])
             out.append(g)
         return out
 
@@ -78,13 +90,19 @@ class Node:
 
     def read(self, name, i=None, tensors=False):
         """A value a rule reads: a saved tensor, a parameter, an input's shape or dtype."""
-        if name in self._saved_names:
-            if self._saved is _FREED:
+        names = self._saved_names
+        if name in names:
+            saved = self._saved
+            if saved is _FREED:
                 raise error("freed_graph", node=self.name())
-            value = self._saved[self._saved_names.index(name)]
+            value = saved[names.index(name)]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
-        if name in self.params:
-            return self.params[name]
+        params = self.params
+        if name in params:
+            if self._holds and self._saved is _FREED and (
+                    name in _SAVED_PARAMS or type(self).__name__ in _HOLDERS):
+                raise error("freed_graph", node=self.name())
+            return params[name]
         if name == "i":
             return i
         if name == "shapes":
@@ -104,7 +122,7 @@ class Node:
 
     def release(self):
         """Free saved values after backward (unless ``retain_graph``)."""
-        if self._saved:
+        if self._saved or self._holds:
             self._saved = _FREED
 
     def register_prehook(self, hook):
@@ -161,8 +179,12 @@ def accumulate(variable, grad):
     Like PyTorch, the first gradient is stored without a copy when nobody else holds it.
     """
     Tensor = _t.Tensor
+    if not variable._requires_grad:  # requires_grad_(False) after the graph was built
+        return
     if hasattr(grad, "_data"):  # create_graph: gradients are part of a graph themselves
-        variable._grad = grad if variable._grad is None else variable._grad + grad
+        # The first is cloned, as PyTorch's AccumulateGrad does here: the same gradient may reach
+        # another leaf too (x + y), and .grad must not be shared between them.
+        variable._grad = grad.clone() if variable._grad is None else variable._grad + grad
         return
     if variable._grad is None:
         if type(grad) is not np.ndarray:
@@ -170,9 +192,10 @@ def accumulate(variable, grad):
         elif grad.base is not None or not grad.flags.writeable or sys.getrefcount(grad) > _UNSHARED:
             grad = grad.copy()
         variable._grad = Tensor._make(grad)
-    elif variable._grad._requires_grad:
-        variable._grad = variable._grad + Tensor._make(np.asarray(grad))
-    else:
+    else:  # grad mode is off here, so PyTorch adds in place even into a differentiable grad
+        data = variable._grad._data
+        if not data.flags.writeable or (data.size > 1 and 0 in data.strides):
+            variable._grad._data = data.copy()  # a create_graph gradient's broadcast array
         variable._grad._data += grad
         variable._grad._bump()
 
@@ -214,7 +237,8 @@ def _modified_error(saved, node):
     what = f"[torch.{LEGACY_NAMES[from_numpy_dtype(array.dtype)]}Tensor {list(array.shape)}]"
     producer = node if t is None else t.grad_fn
     if producer is not None:  # PyTorch names the forward op: "Mul", not "MulBackward0"
-        forward_name = re.sub(r"Backward\d*$", "", producer.name())
+        # PyTorch drops "Backward0" and keeps another overload's number: Mul, Clamp1, Pow1
+        forward_name = re.sub(r"Backward(\d+)$", r"\1", re.sub(r"Backward0$", "", producer.name()))
         what += f", which is output 0 of {forward_name},"
     return error("modified_inplace", what=what, version=saved.counter[0], expected=saved.version,
                  node=node.name(), shape=tuple(array.shape), changes=saved.counter[0] - saved.version)
@@ -244,7 +268,10 @@ def node_class(op):
     if cls is None:
         # Module "builtins", like PyTorch's C++ node types: repr() reads <MulBackward0 object at
         # 0x...> in Python and IPython shows <MulBackward0 at 0x...>, exactly as for PyTorch.
-        cls = type(op.node_name, (Node,), {"__slots__": (), "op": op, "__module__": "builtins"})
+        holds = op.node_name in _HOLDERS or any(
+            name in _SAVED_PARAMS for rule in op.rules for name in rule.reads)
+        cls = type(op.node_name, (Node,), {"__slots__": (), "op": op, "__module__": "builtins",
+                                           "_holds": holds})
         _node_classes[op] = cls
     return cls
 
@@ -260,29 +287,34 @@ def make_node(op, inputs, out, params):
     for x in inputs:
         data = getattr(x, "_data", None)
         if data is None:  # a Python number: PyTorch wraps it in a tensor with no edge, shape ()
-            edges.append(None)
+            edge = None
             shapes.append(())
             dtypes.append(None)
         else:
-            edge = x.grad_fn or (x._edge() if x._requires_grad else None)
-            edges.append(edge)
+            edge = x.grad_fn
+            if edge is None and x._requires_grad:
+                edge = x._edge()
             shapes.append(data.shape)
             dtypes.append(data.dtype)
-            if edge is not None:
-                continue
-        # Inputs without an edge, for the diagrams (gradlab.viz): a weakref to a tensor that
-        # needs no gradient, or the Python number. Weak: the graph never keeps them alive.
-        if constants is None:
-            constants = [None] * len(inputs)
-        constants[len(edges) - 1] = x if data is None else weakref.ref(x)
+        edges.append(edge)
+        if edge is None:
+            # Inputs without an edge, for the diagrams (gradlab.viz): a weakref to a tensor that
+            # needs no gradient, or the Python number. Weak: the graph never keeps them alive.
+            if constants is None:
+                constants = [None] * len(inputs)
+            constants[len(edges) - 1] = x if data is None else weakref.ref(x)
     node._next = edges = tuple(edges)
     key = (tuple(shapes), tuple(dtypes))
-    node.shapes, node.dtypes = _interned.setdefault(key, key)
+    node.shapes, node.dtypes = _interned.get(key) or _interned.setdefault(key, key)
     node.params = params or _NO_PARAMS
     node._consts = None if constants is None else tuple(constants)
     node.seq = next(_sequence)
     node._pre_hooks = None
-    names = op.saves_for(tuple([e is not None for e in edges])) if op.saves else ()
+    if op.saves:
+        names = op.saves_for((True,) * len(edges) if constants is None else
+                             tuple([edge is not None for edge in edges]))
+    else:
+        names = ()
     node._saved_names = names
     if names:
         saved = []

@@ -121,7 +121,9 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
                       "Please ensure they have the same size.", stacklevel=2)
     reduction = _legacy_reduction(size_average, reduce, reduction)
     shape = _broadcast_shape(tuple(input.shape), tuple(target.shape))
-    input, target = input.expand(shape), target.expand(shape)  # ExpandBackward0 only if needed
+    # broadcast_tensors, as PyTorch: ExpandBackward0 only for a tensor whose shape changes
+    input = input if input.shape == shape else input.expand(shape)
+    target = target if target.shape == shape else target.expand(shape)
     if weight is not None:
         if weight.shape != input.shape:
             raise error("weighted_mse_size", input, weight_shape=tuple(weight.shape))

@@ -618,7 +618,7 @@ def _pick(state, path):
     if isinstance(v, dict):
         return {k: (v[k].tolist() if k == "value" else v[k]) for k in
                 ("value", "requires_grad", "is_leaf", "grad_fn", "_version")} | \
-            {"grad": None if v["grad"] is None else v["grad"]["value"].tolist()}
+            {"grad": v["grad"]["value"].tolist() if isinstance(v["grad"], dict) else v["grad"]}
     return v
 
 
