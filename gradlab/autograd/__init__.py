@@ -7,6 +7,7 @@ from . import engine
 from .graph import Node
 from ..errors import error
 from .gradcheck import GradcheckError, gradcheck
+from .variable import Variable
 
 
 def _as_tuple(x):
@@ -85,4 +86,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-           "inference_mode", "is_inference_mode_enabled", "Node", "gradcheck", "GradcheckError"]
+           "inference_mode", "is_inference_mode_enabled", "Node", "gradcheck", "GradcheckError", "Variable",
+           "functional"]
+
+
+from . import functional  # noqa: E402  (it builds on grad above)
