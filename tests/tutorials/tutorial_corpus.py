@@ -299,6 +299,7 @@ case("yt-tiny-model-fixed", "autogradyt", _YT_TINY.replace(
 ).replace("ideal_output = torch.randn", "ideal_output = torch.linspace(0, 1, BATCH_SIZE * DIM_OUT).reshape(BATCH_SIZE, DIM_OUT) + 0 * torch.randn").replace(
     "model = TinyModel()\n",
     "model = TinyModel()\nwith torch.no_grad():\n    for p in model.parameters():\n        p.copy_(torch.linspace(-0.05, 0.05, p.numel()).reshape(p.shape))\n"),
+    needs=["float32 sums of 1000 products in BLAS's order"],
     note="random inputs and initial weights replaced by fixed patterns")
 
 case("yt-requires-grad-flag", "autogradyt", """\
@@ -933,7 +934,8 @@ case("zth-bigram-net", "zth-bigrams", _BIGRAM_NET, cells=True, mask="numbers",
 case("zth-bigram-net-fixed", "zth-bigrams", [c.replace(
     "W = torch.randn((27, 27), generator=g, requires_grad=True)",
     "W = torch.linspace(-2, 2, 27 * 27).reshape(27, 27).requires_grad_()") for c in _BIGRAM_NET],
-    cells=True,  note="the generator's randn replaced by a fixed pattern; names.txt by ten names")
+    cells=True, needs=["float32 exp/log to the last digit (item 10)"],
+    note="the generator's randn replaced by a fixed pattern; names.txt by ten names")
 
 # == Dive into Deep Learning: 2.5 Automatic Differentiation ==============================================
 
