@@ -40,10 +40,11 @@ SOURCES = {
 CASES = []
 
 
-def case(id, source, code, *, cells=False, mask=None, needs=(), note=""):
+def case(id, source, code, *, cells=False, mask=None, needs=(), note="", why=""):
+    """``why``: for a masked case without a ``-fixed`` twin, why no fixed variant can check more."""
     assert source in SOURCES, source
     CASES.append(dict(id=id, source=source, code=code, cells=cells, mask=mask, needs=tuple(needs),
-                      note=note))
+                      note=note, why=why))
 
 
 # The makemore lecture reads names.txt (a download); its first ten names stand in for it.
@@ -76,6 +77,18 @@ print(a.requires_grad)
 b = (a * a).sum()
 print(b.grad_fn)
 """)
+
+case("blitz-requires-grad-fixed", "blitz", """\
+import torch
+a = torch.tensor([[0.5, -1.5], [2.0, 0.25]])
+a = ((a * 3) / (a - 1))
+print(a.requires_grad)
+a.requires_grad_(True)
+print(a.requires_grad)
+b = (a * a).sum()
+print(b.grad_fn)
+print(a, b)
+""", note="torch.randn(2, 2) replaced by fixed values; a and b printed")
 
 case("blitz-doubling", "blitz", """\
 import torch
@@ -237,7 +250,7 @@ print('\\nb:')
 print(b.grad_fn)
 print('\\na:')
 print(a.grad_fn)
-""", needs=["torch.sin"], mask="numbers", note="node addresses (0x...) differ run to run: masked")
+""", needs=["torch.sin"])
 case("yt-backward", "autogradyt", _YT_CHAIN + "out.backward()\nprint(a.grad)\n", needs=["torch.sin"])
 
 _YT_TINY = """\
@@ -357,6 +370,14 @@ y = x.detach()
 print(x)
 print(y)
 """, mask="numbers")
+case("yt-detach-fixed", "autogradyt", """\
+import torch
+x = torch.linspace(0.1, 0.9, 5, requires_grad=True)
+y = x.detach()
+
+print(x)
+print(y)
+""", note="torch.rand(5) replaced by fixed values")
 case("yt-sin-inplace-error", "autogradyt", _YT_HEAD + "torch.sin_(a)\n", needs=["torch.sin_"],
      note="the tutorial shows this cell as raising (a leaf that requires grad, changed in place)")
 case("yt-device", "autogradyt", """\
@@ -492,13 +513,36 @@ pred_probab = softmax(logits)
 print(seq_modules)
 print(softmax)
 print(pred_probab.grad_fn, pred_probab.sum(1))
-""", mask="numbers", note="the tutorial shows no printout here; the module, its repr and the rows' sums are printed")
+""", why="buildmodel-relu-fixed runs the same layers on fixed values", mask="numbers", note="the tutorial shows no printout here; the module, its repr and the rows' sums are printed")
+_BM_FIX = """\
+with torch.no_grad():
+    for p in model.parameters():
+        p.copy_(torch.linspace(-0.05, 0.05, p.numel()).reshape(p.shape))
+"""
+case("buildmodel-predict-fixed", "buildmodel", _BM_MODEL + _BM_FIX + """\
+X = torch.linspace(-0.1, 0.1, 28 * 28).reshape(1, 28, 28)
+logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {y_pred}")
+print(logits, pred_probab)
+""", note="weights and the image: fixed patterns instead of random; logits and probabilities printed")
+case("buildmodel-relu-fixed", "buildmodel", (_BM_LAYERS.replace("input_image = torch.rand(3,28,28)",
+     "input_image = torch.linspace(-1, 1, 3 * 28 * 28).reshape(3, 28, 28)").replace(
+     "hidden1 = layer1(flat_image)", "with torch.no_grad():\n    layer1.weight.copy_(torch.linspace(-0.05, 0.05, 20 * 784).reshape(20, 784))\n"
+     "    layer1.bias.copy_(torch.linspace(-0.5, 0.5, 20))\nhidden1 = layer1(flat_image)")) + """\
+print(f"Before ReLU: {hidden1}\\n\\n")
+hidden1 = nn.ReLU()(hidden1)
+print(f"After ReLU: {hidden1}")
+softmax = nn.Softmax(dim=1)
+print(softmax(hidden1))
+""", note="image and layer1's weights: fixed patterns instead of random; the softmax of the result printed")
 case("buildmodel-parameters", "buildmodel", _BM_MODEL + """\
 print("Model structure: ", model, "\\n\\n")
 
 for name, param in model.named_parameters():
     print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")
-""", mask="numbers")
+""", why="the parameters' values are the random initialisation itself; buildmodel-predict-fixed fixes them", mask="numbers")
 
 # == Optimizing model parameters =========================================================================
 
@@ -585,7 +629,7 @@ for t in range(epochs):
     train_loop(train_dataloader, model, loss_fn, optimizer)
     test_loop(test_dataloader, model, loss_fn)
 print("Done!")
-""", mask="numbers", note="FashionMNIST (a download) replaced by a TensorDataset of random images "
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", note="FashionMNIST (a download) replaced by a TensorDataset of random images "
      "and labels of the same shapes, 320 + 96 samples, 2 epochs instead of 10")
 
 # == PyTorch's examples: autograd and nn ==================================================================
@@ -616,7 +660,7 @@ for t in range(2000):
         a.grad, b.grad, c.grad, d.grad = 0. , 0. , 0. , 0.
 
 print(f'Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3')
-""", mask="numbers", needs=["torch.sin"], note="the accelerator lines (CUDA) dropped; comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="the accelerator lines (CUDA) dropped; comments dropped")
 
 case("poly-custom-function", "poly-custom", """\
 import torch
@@ -688,7 +732,7 @@ for t in range(500):
         w2 -= learning_rate * w2.grad
         w1.grad.zero_()
         w2.grad.zero_()
-""", mask="numbers", note="comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", note="comments dropped")
 
 _POLY_NN = """\
 import torch
@@ -717,7 +761,7 @@ for t in range(2000):
             param -= learning_rate * param.grad
 linear_layer = model[0]
 print(f'Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + {linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3')
-""", mask="numbers", needs=["torch.sin"], note="comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="comments dropped")
 case("poly-optim", "poly-optim", _POLY_NN + """\
 learning_rate = 1e-6
 optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
@@ -733,7 +777,7 @@ for t in range(2000):
 
 linear_layer = model[0]
 print(f'Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + {linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3')
-""", mask="numbers", needs=["torch.sin"], note="comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="comments dropped")
 case("poly-nn-graph", "poly-nn", _POLY_NN + """\
 print(model)
 print(xx.shape, xx.dtype)
@@ -775,7 +819,7 @@ for t in range(2000):
     optimizer.step()
 
 print(f'Result: {model.string()}')
-""", mask="numbers", needs=["torch.sin"], note="docstrings and comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="docstrings and comments dropped")
 
 # == micrograd's tests: the PyTorch half of each, with the values they assert printed ==================
 
@@ -862,7 +906,7 @@ p = torch.rand(3, generator=g)
 p = p / p.sum()
 p
 """, "torch.multinomial(p, num_samples=100, replacement=True, generator=g)"], cells=True,
-     mask="numbers", needs=["torch.multinomial"], note="names.txt replaced by its first ten names")
+     why="it is about sampling from the generator; no fixed values can stand in", mask="numbers", needs=["torch.multinomial"], note="names.txt replaced by its first ten names")
 _BIGRAM_P = _BIGRAM_COUNTS + ["""\
 P = (N+1).float()
 P /= P.sum(1, keepdims=True)
@@ -1065,6 +1109,27 @@ case("llm-mlp", "llm-appendix-a", [_LLM_NET, "model = NeuralNetwork(50, 3)", "pr
 num_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
 print("Total number of trainable model parameters:", num_params)
 """, "print(model.layers[0].weight.shape)"], cells=True)
+case("llm-mlp-forward-fixed", "llm-appendix-a", [_LLM_NET, """\
+torch.manual_seed(123)
+
+model = NeuralNetwork(50, 3)
+with torch.no_grad():
+    for p in model.parameters():
+        p.copy_(torch.linspace(-0.2, 0.2, p.numel()).reshape(p.shape))
+print(model.layers[0].weight)
+""", """\
+X = torch.linspace(0, 1, 50).reshape(1, 50)
+out = model(X)
+print(out)
+""", """\
+with torch.no_grad():
+    out = model(X)
+print(out)
+""", """\
+with torch.no_grad():
+    out = torch.softmax(model(X), dim=1)
+print(out)
+"""], cells=True, note="weights and X: fixed patterns instead of the seeded random ones")
 case("llm-mlp-forward", "llm-appendix-a", [_LLM_NET, """\
 torch.manual_seed(123)
 
@@ -1162,7 +1227,7 @@ train_loader = DataLoader(
     num_workers=0,
     drop_last=True
 )
-""", _LLM_PRINT_BATCHES], cells=True, mask="numbers",
+""", _LLM_PRINT_BATCHES], cells=True, why="the order is the point; llm-dataset-loader checks unshuffled batches exactly", mask="numbers",
      note="shuffled order differs from torch's (gradlab's generator is NumPy's): numbers masked")
 _LLM_TRAIN = """\
 import torch.nn.functional as F

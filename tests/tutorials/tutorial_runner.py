@@ -4,7 +4,7 @@
 ``python tutorial_runner.py gradlab`` runs the same text with ``import torch`` (and every
 ``torch.*`` submodule) answered by gradlab, the way a learner's ``import gradlab as torch`` would.
 
-Each case runs in a fresh namespace. Its printout is everything it writes to stdout, every
+Each case runs in a fresh namespace, with the random generator reset to one fixed seed. Its printout is everything it writes to stdout, every
 warning it raises (``Warning: <Category>: <message>``) and, if it stops on an exception, the
 line ``<ExceptionType>: <message>`` (a notebook would stop there too). Notebook-style cases
 (``cells=True``) also show each cell's last expression, as Jupyter does, with ``repr``.
@@ -59,7 +59,13 @@ def _run_cell(source, namespace, display):
             print(repr(value))
 
 
+# Every case starts from the same generator state, whatever ran before it.
+DEFAULT_SEED = 67280421310721
+
+
 def run_case(case):
+    import torch
+    torch.manual_seed(DEFAULT_SEED)
     out = io.StringIO()
     namespace = {"__name__": "__main__"}
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
