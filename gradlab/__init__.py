@@ -14,6 +14,7 @@ from . import autograd, cuda, ops, random as _random
 from ._device import device
 from ._legacy import BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor
 from ._logical import all, any
+from ._repr import set_printoptions
 from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_like, linspace, ones,
                         ones_like, tensor, zeros, zeros_like)
 from ._dtype import Size, dtype, promote_types, result_type

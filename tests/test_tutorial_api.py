@@ -354,3 +354,21 @@ def test_dropout_scales_what_it_keeps_and_records_a_mul():
     assert 0.70 < kept < 0.80
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), y.detach().numpy())  # d(x·mask)/dx = mask
+
+
+# -- print options ---------------------------------------------------------------------------------
+
+PRINT = ["x", "torch.tensor([1.5, 2.25])", "torch.tensor(1e-6)", "torch.tensor([0.12345])", "torch.arange(2000.)",
+         "torch.tensor([1.0, 2.0])", "torch.tensor([1, 2])", "torch.arange(10.)", "torch.tensor([[1e-3, 2.5], [3.0, 4.0]])"]
+SETTINGS = ["sci_mode=False", "precision=2", "profile='short'", "profile='full'", "sci_mode=True",
+            "linewidth=30", "precision=6, sci_mode=False", "profile='default'", "edgeitems=1, threshold=5"]
+
+
+@pytest.mark.parametrize("settings", SETTINGS)
+def test_set_printoptions(settings):
+    try:
+        for expr in PRINT:
+            same(expr, f"torch.set_printoptions({settings})\nx = torch.tensor([1e-5, 1.0, 12345.678])")
+    finally:
+        torch.set_printoptions(profile="default")
+        gradlab.set_printoptions(profile="default")

@@ -1297,10 +1297,10 @@ def compute_accuracy(model, dataloader):
     return (correct / total_examples).item()
 """, "compute_accuracy(model, train_loader)", "compute_accuracy(model, test_loader)"]
 case("llm-training-loop", "llm-appendix-a", [_LLM_NET] + _LLM_DATA + [_LLM_SHUFFLED, _LLM_TEST_LOADER, _LLM_TRAIN] + _LLM_EVAL,
-     cells=True, mask="numbers", needs=["torch.set_printoptions"])
+     cells=True, mask="numbers")
 case("llm-training-loop-fixed", "llm-appendix-a", [_LLM_NET] + _LLM_DATA + [
     _LLM_SHUFFLED.replace("shuffle=True", "shuffle=False"), _LLM_TEST_LOADER,
     _LLM_TRAIN.replace("optimizer = torch.optim.SGD", "with torch.no_grad():\n    for p in model.parameters():\n"
                        "        p.copy_(torch.linspace(-0.5, 0.5, p.numel()).reshape(p.shape))\noptimizer = torch.optim.SGD")] + _LLM_EVAL,
-     cells=True, needs=["torch.set_printoptions"],
+     cells=True,
      note="shuffle=False and initial weights set to a fixed pattern, so that the numbers can be compared")

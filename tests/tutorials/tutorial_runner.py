@@ -4,7 +4,7 @@
 ``python tutorial_runner.py gradlab`` runs the same text with ``import torch`` (and every
 ``torch.*`` submodule) answered by gradlab, the way a learner's ``import gradlab as torch`` would.
 
-Each case runs in a fresh namespace, with the random generator reset to one fixed seed. Its printout is everything it writes to stdout, every
+Each case runs in a fresh namespace, with the random generator reset to one fixed seed and the print options to the defaults. Its printout is everything it writes to stdout, every
 warning it raises (``Warning: <Category>: <message>``) and, if it stops on an exception, the
 line ``<ExceptionType>: <message>`` (a notebook would stop there too). Notebook-style cases
 (``cells=True``) also show each cell's last expression, as Jupyter does, with ``repr``.
@@ -66,6 +66,8 @@ DEFAULT_SEED = 67280421310721
 def run_case(case):
     import torch
     torch.manual_seed(DEFAULT_SEED)
+    if hasattr(torch, "set_printoptions"):
+        torch.set_printoptions(profile="default")  # a case's set_printoptions ends with it
     out = io.StringIO()
     namespace = {"__name__": "__main__"}
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
