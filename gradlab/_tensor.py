@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from . import _dtype, _repr, autograd, ops
+from . import _device, _dtype, _functional, _repr, autograd, ops
 from .errors import error
 from ._dtype import Size, result_type
 from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
@@ -59,8 +59,10 @@ class Tensor(ViewMethods, InPlaceMethods):
         t._view_chain = ()  # for a view: the view ops (op, params) that made it from _base
         return t
 
-    def __init__(self, *args, **kwargs):
-        raise error("tensor_constructor")
+    def __new__(cls, *args, **kwargs):
+        """``torch.Tensor([1.0, 2.0])`` / ``torch.Tensor(2, 3)``: PyTorch's legacy constructor."""
+        from . import _legacy
+        return _legacy.new(_dtype.float32, args, kwargs)
 
     # -- autograd attributes -----------------------------------------------------------------------
     @property
@@ -213,7 +215,7 @@ class Tensor(ViewMethods, InPlaceMethods):
 
     @property
     def device(self):
-        return "cpu"
+        return _device.CPU
 
     @property
     def is_cuda(self):
@@ -302,9 +304,18 @@ class Tensor(ViewMethods, InPlaceMethods):
         memo[id(self)] = new
         return new
 
-    def to(self, dtype=None, *args, **kwargs):
-        dtype = kwargs.get("dtype", dtype)
-        if isinstance(dtype, str) or dtype is None:  # a device string: everything is on the CPU
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; a CUDA device raises."""
+        dtype = kwargs.get("dtype")
+        _device.check(kwargs.get("device"))
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif _device.is_device(a):
+                _device.check(a)
+            elif a is not None and not isinstance(a, bool):  # bools: non_blocking, copy
+                dtype = a
+        if dtype is None:
             return self
         dtype = _dtype.to_dtype(dtype)
         if dtype is self.dtype:
@@ -333,6 +344,9 @@ class Tensor(ViewMethods, InPlaceMethods):
 
     def cpu(self):
         return self
+
+    def cuda(self, device=None, non_blocking=False):
+        raise error("cuda_unavailable")
 
     def contiguous(self):
         return self if self._data.flags.c_contiguous else self.clone()
@@ -545,11 +559,11 @@ class Tensor(ViewMethods, InPlaceMethods):
             return Tensor._make(np.asarray(np.argmin(self._data)))
         return Tensor._make(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim))
 
-    def all(self):
-        return Tensor._make(np.asarray(np.all(self._data)))
+    def all(self, dim=None, keepdim=False):
+        return _functional.all(self, dim, keepdim)
 
-    def any(self):
-        return Tensor._make(np.asarray(np.any(self._data)))
+    def any(self, dim=None, keepdim=False):
+        return _functional.any(self, dim, keepdim)
 
     # -- matrix products -----------------------------------------------------------------------
     def matmul(self, other):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 from ._creation import _finish, _shape
 from .errors import error
 
@@ -46,13 +46,17 @@ def _float_dtype(dtype):
     return dtype
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    size = sizes if size is None else (size,)  # randn(2, 3) or randn(size=(2, 3)), as in PyTorch
+    _device.check(device)
     rng = (generator or default_generator)._rng
     dtype = _float_dtype(dtype)
     return _finish(rng.standard_normal(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    size = sizes if size is None else (size,)  # rand(2, 3) or rand(size=(2, 3)), as in PyTorch
+    _device.check(device)
     rng = (generator or default_generator)._rng
     dtype = _float_dtype(dtype)
     return _finish(rng.random(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)

@@ -1,0 +1,290 @@
+"""The differentiable ops issue 12 adds to the op table, tested before they exist.
+
+Each row is checked like every op in test_ops_vs_torch.py / test_finite_differences.py: values,
+dtype, node name and gradients against torch (``oracle.run_both``), and gradlab's gradient
+against central finite differences of gradlab's own forward in float64. Boundary rows check the
+values and gradients torch gives where the function's domain ends (nan/inf included).
+
+A row is xfail(strict=True) while gradlab lacks the name it calls, so adding the op (one table
+entry, see docs/new_ops_spec.md) is all it takes: the mark then lifts by itself, and the row
+must pass.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import gradlab
+from oracle import assert_close, node_name, run_both
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.torch
+
+
+def _has(path):
+    obj = gradlab
+    for part in path.split("."):
+        if not hasattr(obj, part):
+            return False
+        obj = getattr(obj, part)
+    return True
+
+
+# Names gradlab has, but not as torch has them: sign() exists without a graph (torch records
+# SignBackward0, a zero gradient), and there is no sign_.
+GAPS = {"sign": "gradlab's sign records no SignBackward0 and has no sign_: needs its op-table entry (issue 12)"}
+
+
+def _row(id, needs, *values):
+    gap = next((GAPS[n] for n in needs if n in GAPS), None)
+    if gap:
+        mark = pytest.mark.xfail(strict=True, reason=gap)
+    else:
+        mark = pytest.mark.xfail(not all(_has(n) for n in needs), strict=True,
+                                 reason=f"needs {', '.join(needs)}: issue 12 (docs/new_ops_spec.md)")
+    return pytest.param(*values, id=id, marks=mark)
+
+
+def _sample(domain, shape, rng):
+    return {"real": lambda: rng.uniform(-3, 3, shape),
+            "pos": lambda: rng.uniform(0.25, 4, shape),
+            "unit": lambda: rng.uniform(-0.95, 0.95, shape),   # asin, acos, atanh
+            "gt1": lambda: rng.uniform(1.1, 4, shape),         # acosh
+            "small": lambda: rng.uniform(-1.2, 1.2, shape),    # tan: away from ±π/2
+            "prob": lambda: rng.uniform(0.05, 0.95, shape),
+            "wide": lambda: rng.uniform(-30, 30, shape)}[domain]()    # logits far past exp's comfort
+
+
+# name, domain: the function form torch.<name>(x); methods and in-place forms are rows below.
+UNARY = [("sin", "real"), ("cos", "real"), ("tan", "small"), ("asin", "unit"), ("acos", "unit"),
+         ("atan", "real"), ("sinh", "real"), ("cosh", "real"), ("asinh", "real"), ("acosh", "gt1"),
+         ("atanh", "unit"), ("exp2", "real"), ("log2", "pos"), ("log10", "pos"), ("log1p", "pos"),
+         ("expm1", "real"), ("rsqrt", "pos"), ("erf", "real"), ("erfc", "real"), ("sign", "real"),
+         ("square", "real")]
+
+
+def _numeric_grad(f, a, u, h=1e-6):
+    g = np.zeros_like(a)
+    for j in np.ndindex(a.shape):
+        plus, minus = a.copy(), a.copy()
+        plus[j] += h
+        minus[j] -= h
+        fp = f(gradlab.tensor(plus)).detach().numpy()
+        fm = f(gradlab.tensor(minus)).detach().numpy()
+        g[j] = np.sum(u * (fp - fm)) / (2 * h)
+    return g
+
+
+@pytest.mark.parametrize("name, domain", [_row(n, [n], n, d) for n, d in UNARY])
+def test_unary_function_vs_torch(name, domain):
+    x = _sample(domain, (3, 4), np.random.default_rng(0)).astype(np.float32)
+    run_both(lambda L, t: getattr(L, name)(t), x)
+
+
+@pytest.mark.parametrize("name, domain", [_row(n, [n], n, d) for n, d in UNARY])
+def test_unary_method_vs_torch(name, domain):
+    x = _sample(domain, (5,), np.random.default_rng(1)).astype(np.float32)
+    run_both(lambda L, t: getattr(t, name)(), x)
+
+
+@pytest.mark.parametrize("name, domain", [_row(n, [n], n, d) for n, d in UNARY if n != "sign"])
+def test_unary_finite_differences(name, domain):
+    rng = np.random.default_rng(2)
+    a = _sample(domain, (2, 3), rng)
+    u = rng.standard_normal((2, 3))
+    x = gradlab.tensor(a.copy(), requires_grad=True)
+    getattr(gradlab, name)(x).backward(gradlab.tensor(u))
+    expected = _numeric_grad(lambda t: getattr(gradlab, name)(t), a, u)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("name, domain", [_row(n, [n], n, d) for n, d in UNARY if n != "square"])
+def test_inplace_form_records_torchs_node(name, domain):
+    """``y.sin_()`` on a non-leaf: same values, and the node torch records (asinh_, acosh_ and
+    atanh_ record ...Backward1, an in-place formula written in terms of the result)."""
+    x = _sample(domain, (4,), np.random.default_rng(3)).astype(np.float32)
+
+    def f(L, t):
+        y = t * 1
+        getattr(y, name + "_")()
+        return y
+    if name not in INPLACE_WITHOUT_DERIVATIVE:
+        run_both(f, x)
+        return
+    # torch records the node, but its backward refuses: the error must be torch's too.
+    results = []
+    for L in (gradlab, torch):
+        y = f(L, L.tensor(x, requires_grad=True))
+        with pytest.raises(NotImplementedError) as err:
+            y.sum().backward()
+        results.append((node_name(y), str(err.value)))
+    assert results[0] == results[1]
+
+
+# In-place forms whose derivative PyTorch leaves unimplemented (derivatives.yaml:
+# ``not_implemented("inplace version of asinh")``): backward raises NotImplementedError.
+INPLACE_WITHOUT_DERIVATIVE = {"asinh", "acosh", "atanh"}
+
+
+@pytest.mark.xfail(not _has("sin_"), strict=True, reason="needs sin_: issue 12")
+def test_inplace_on_leaf_is_refused_like_torch():
+    """The introductory video tutorial's cell that raises: torch.sin_ on a leaf requiring grad."""
+    a_t = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+    with pytest.raises(RuntimeError) as t_err:
+        torch.sin_(a_t)
+    a_g = gradlab.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+    with pytest.raises(RuntimeError) as g_err:
+        gradlab.sin_(a_g)
+    assert str(g_err.value) == str(t_err.value)
+
+
+# -- where the domain ends: torch's values and gradients, nan and inf included -------------------
+
+BOUNDARY = [("sqrt", [0.0, -1.0]), ("rsqrt", [0.0, -1.0]), ("log", [0.0, -1.0]), ("log2", [0.0, -1.0]),
+            ("log10", [0.0, -1.0]), ("log1p", [-1.0, -2.0]), ("asin", [1.0, -1.0, 1.5]),
+            ("acos", [1.0, -1.0, 1.5]), ("atanh", [1.0, -1.0, 1.5]), ("acosh", [1.0, 0.5]),
+            ("tan", [math.pi / 2]), ("sign", [0.0]), ("abs", [0.0]), ("cos", [0.0]), ("cosh", [0.0])]
+
+
+@pytest.mark.parametrize("name, points", [_row(f"{n}@{p}", [n], n, p) for n, p in BOUNDARY])
+def test_domain_boundary_like_torch(name, points):
+    x = np.array(points, dtype=np.float32)
+    g = gradlab.tensor(x, requires_grad=True)
+    t = torch.tensor(x, requires_grad=True)
+    g_out, t_out = getattr(gradlab, name)(g), getattr(torch, name)(t)
+    assert_close(g_out, t_out, what="value")
+    g_out.sum().backward()
+    t_out.sum().backward()
+    assert_close(g.grad, t.grad, what="gradient")
+
+
+# -- norms -----------------------------------------------------------------------------------------
+
+NORMS = [
+    ("norm()", ["Tensor.norm"], lambda L, t: t.norm()),
+    ("norm(p=1)", ["Tensor.norm"], lambda L, t: t.norm(p=1)),
+    ("norm(dim=1)", ["Tensor.norm"], lambda L, t: t.norm(dim=1)),
+    ("norm(2, 0, True)", ["Tensor.norm"], lambda L, t: t.norm(2, 0, True)),
+    ("norm(p='fro')", ["Tensor.norm"], lambda L, t: t.norm(p="fro")),
+    ("torch.norm", ["norm"], lambda L, t: L.norm(t)),
+    ("vector_norm", ["linalg.vector_norm"], lambda L, t: L.linalg.vector_norm(t)),
+    ("vector_norm(ord=1, dim=0)", ["linalg.vector_norm"], lambda L, t: L.linalg.vector_norm(t, ord=1, dim=0)),
+    ("vector_norm(ord=inf)", ["linalg.vector_norm"], lambda L, t: L.linalg.vector_norm(t, ord=math.inf)),
+    ("vector_norm(ord=3, keepdim)", ["linalg.vector_norm"], lambda L, t: L.linalg.vector_norm(t, 3, dim=1, keepdim=True)),
+    ("linalg.norm", ["linalg.norm"], lambda L, t: L.linalg.norm(t.reshape(-1))),
+]
+
+
+@pytest.mark.parametrize("f", [_row(i, needs, f) for i, needs, f in NORMS])
+def test_norm_vs_torch(f):
+    x = _sample("real", (3, 4), np.random.default_rng(4)).astype(np.float32)
+    run_both(f, x)
+
+
+@pytest.mark.xfail(not _has("Tensor.norm"), strict=True, reason="needs Tensor.norm: issue 12")
+def test_norm_of_zero_has_zero_gradient_like_torch():
+    g = gradlab.zeros(3, requires_grad=True)
+    t = torch.zeros(3, requires_grad=True)
+    g.norm().backward()
+    t.norm().backward()
+    assert_close(g.grad, t.grad)
+
+
+# -- binary cross-entropy --------------------------------------------------------------------------
+
+BCE = [
+    _row("bce-mean", ["nn.functional.binary_cross_entropy"],
+         lambda L, p, y: L.nn.functional.binary_cross_entropy(p, y), "prob"),
+    _row("bce-sum", ["nn.functional.binary_cross_entropy"],
+         lambda L, p, y: L.nn.functional.binary_cross_entropy(p, y, reduction="sum"), "prob"),
+    _row("bce-none", ["nn.functional.binary_cross_entropy"],
+         lambda L, p, y: L.nn.functional.binary_cross_entropy(p, y, reduction="none"), "prob"),
+    _row("BCELoss", ["nn.BCELoss"], lambda L, p, y: L.nn.BCELoss()(p, y), "prob"),
+    _row("bce-logits-mean", ["nn.functional.binary_cross_entropy_with_logits"],
+         lambda L, z, y: L.nn.functional.binary_cross_entropy_with_logits(z, y), "real"),
+    _row("bce-logits-pos-weight", ["nn.functional.binary_cross_entropy_with_logits"],
+         lambda L, z, y: L.nn.functional.binary_cross_entropy_with_logits(
+             z, y, pos_weight=L.tensor([2.0, 1.0, 0.5, 3.0])), "real"),
+    _row("BCEWithLogitsLoss", ["nn.BCEWithLogitsLoss"], lambda L, z, y: L.nn.BCEWithLogitsLoss()(z, y), "wide"),
+]
+
+
+@pytest.mark.parametrize("f, domain", BCE)
+def test_binary_cross_entropy_vs_torch(f, domain):
+    rng = np.random.default_rng(5)
+    x = _sample(domain, (3, 4), rng).astype(np.float32)
+    y = rng.uniform(0, 1, (3, 4)).astype(np.float32)
+    run_both(f, x, y, requires_grad=[True, False])
+
+
+@pytest.mark.xfail(not _has("nn.functional.binary_cross_entropy"), strict=True,
+                   reason="needs F.binary_cross_entropy: issue 12")
+def test_bce_at_zero_and_one_clamps_like_torch():
+    """log is clamped at −100 in the forward, and the backward divides by max(p(1−p), 1e-12)."""
+    p = np.array([0.0, 1.0], np.float32)
+    y = np.array([1.0, 0.0], np.float32)
+    run_both(lambda L, p, y: L.nn.functional.binary_cross_entropy(p, y), p, y, requires_grad=[True, False])
+
+
+# -- custom autograd.Function ----------------------------------------------------------------------
+
+def _legendre(L):
+    class LegendrePolynomial3(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            ctx.save_for_backward(input)
+            return 0.5 * (5 * input ** 3 - 3 * input)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, = ctx.saved_tensors
+            return grad_output * 1.5 * (5 * input ** 2 - 1)
+    return LegendrePolynomial3
+
+
+FUNCTION = pytest.mark.xfail(not _has("autograd.Function"), strict=True, reason="needs torch.autograd.Function: issue 12")
+
+
+@FUNCTION
+def test_custom_function_vs_torch():
+    """Values, gradients and the node name ``<ClassName>Backward`` (no 0 suffix), as torch."""
+    x = np.linspace(-1, 1, 7).astype(np.float32)
+    run_both(lambda L, t: _legendre(L).apply(t), x)
+
+
+@FUNCTION
+def test_custom_function_gradcheck():
+    P3 = _legendre(gradlab)
+    x = gradlab.tensor(np.linspace(-1, 1, 5), requires_grad=True)
+    assert gradlab.autograd.gradcheck(P3.apply, (x,))
+
+
+@FUNCTION
+def test_custom_function_context():
+    """needs_input_grad, mark_non_differentiable and a non-tensor argument, as torch has them."""
+    def make(L):
+        class SortWithIndex(L.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, scale):
+                ctx.flags = ctx.needs_input_grad
+                values = x * scale
+                index = (values > 0).long()
+                ctx.mark_non_differentiable(index)
+                ctx.scale = scale
+                return values, index
+
+            @staticmethod
+            def backward(ctx, grad_values, grad_index):
+                return grad_values * ctx.scale, None
+        return SortWithIndex
+
+    out = {}
+    for L, x in ((gradlab, gradlab.tensor([1.0, -2.0], requires_grad=True)),
+                 (torch, torch.tensor([1.0, -2.0], requires_grad=True))):
+        fn = make(L)
+        values, index = fn.apply(x, 3.0)
+        values.sum().backward()
+        out[L.__name__] = (node_name(values), index.requires_grad, x.grad.tolist())
+    assert out["gradlab"] == out["torch"]
