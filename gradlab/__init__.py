@@ -10,7 +10,7 @@ import warnings as _warnings
 # them, for gradlab's own modules only (cheaper than numpy.errstate around every op).
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradlab(\.|$)")
 
-from . import autograd, cuda, ops, random as _random
+from . import autograd, cuda, linalg, ops, random as _random
 from ._device import device
 from ._legacy import BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor
 from ._repr import set_printoptions
@@ -20,7 +20,7 @@ from ._dtype import Size, dtype, promote_types, result_type
 from ._dtype import bool_ as bool
 from ._dtype import float32, float64, int32, int64
 from ._functional import all, any
-from ._tensor import Tensor, cat, matmul, stack, where
+from ._tensor import TABLE_METHODS, Tensor, cat, matmul, stack, where
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
@@ -52,12 +52,16 @@ def _method(name):
     return function
 
 
-for _name in ("add", "sub", "mul", "div", "neg", "reciprocal", "square", "exp", "log", "sqrt",
-              "abs", "relu", "sigmoid", "tanh", "clamp", "clip", "sum", "mean", "argmax", "argmin",
-              "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
-              "unsqueeze", "squeeze", "clone", "detach", "sign", "masked_fill", "maximum",
-              "minimum", "numel", "isfinite", "allclose", "equal", "logical_not"):
+for _name in ("add", "sub", "mul", "div", "neg", "square", "clamp", "clip", "sum", "mean",
+              "argmax", "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t",
+              "permute", "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum",
+              "minimum", "numel", "isfinite", "allclose", "equal", "logical_not", "split", "chunk",
+              "remainder", "fmod", "norm"):
     globals()[_name] = _method(_name)
+for _op in TABLE_METHODS:  # the op table's functions: torch.sin(x), and torch.sin_(x) in place
+    globals()[_op.name] = _method(_op.name)
+    if _op.name != "sign":  # PyTorch has Tensor.sign_ but no torch.sign_
+        globals()[_op.name + "_"] = _method(_op.name + "_")
 
 
 def pow(input, exponent):

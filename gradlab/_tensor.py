@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _functional, _repr, autograd, ops
+from . import _device, _dtype, _functional, _repr, autograd, linalg, ops
 from .errors import error
 from ._dtype import Size, result_type
 from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
@@ -484,9 +484,6 @@ class Tensor(ViewMethods, InPlaceMethods):
     def minimum(self, other):
         _check_broadcast(self, other)
         return apply(ops.minimum, self, other)
-    def sign(self):
-        return Tensor._make(ops.sign_array(self._data))
-
     def _zeros_like(self):
         return Tensor._make(np.zeros_like(self._data))
 
@@ -513,6 +510,9 @@ class Tensor(ViewMethods, InPlaceMethods):
         if dim is None:
             return apply(ops.mean_all, t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return linalg.tensor_norm(self, p, dim, keepdim, dtype)
 
     def _extreme(self, dim, keepdim, which):
         if isinstance(dim, Tensor):
@@ -658,6 +658,18 @@ def _table_method(op):
     return method
 
 
+def _table_inplace_method(op):
+    """Its in-place form: ``x.exp_()`` writes exp(x) into x (recording ``op.inplace``'s node)."""
+    def method(self):
+        if op.check is not None:
+            op.check(self)
+        return self._inplace(op.inplace)
+    method.__name__ = op.name + "_"
+    method.__doc__ = f"In-place ``{op.text}``, recorded as ``{op.inplace.node_name}``."
+    return method
+
+
 TABLE_METHODS = tuple(op for op in ops.ALL if op.method)
 for _op in TABLE_METHODS:
     setattr(Tensor, _op.name, _table_method(_op))
+    setattr(Tensor, _op.name + "_", _table_inplace_method(_op))

@@ -246,6 +246,39 @@ ERRORS = {
         "(numerical). The next note names the node whose rule is off; use float64 inputs, since "
         "float32 is too coarse for finite differences."),
 
+    "function_grad_count": (
+        RuntimeError,
+        "function {node} returned an incorrect number of gradients (expected {expected}, got {got})",
+        "A custom Function's backward returns one gradient per argument of forward (after ctx), "
+        "in the same order: {expected} here. Return None for arguments that need no gradient "
+        "(numbers, flags)."),
+    "function_grad_shape": (
+        RuntimeError,
+        "Function {node} returned an invalid gradient at index {index} - got {got} but expected "
+        "shape compatible with {expected}",
+        "The gradient backward returns for an input must have that input's shape ({expected}): "
+        "it says how the loss changes with each of its elements."),
+    "function_grad_type": (
+        RuntimeError,
+        "expected Variable or None (got {type})",
+        "backward returns tensors (or None): wrap a number as torch.tensor(value), or multiply it "
+        "into grad_output."),
+    "function_outputs": (
+        NotImplementedError,
+        "gradlab's custom Function supports one differentiable output ({name} returned {count})",
+        "gradlab's own limit: return one differentiable tensor, and mark the others with "
+        "ctx.mark_non_differentiable(...), or split the Function in two."),
+    "function_no_forward": (
+        NotImplementedError,
+        "You must implement the forward function for custom autograd.Function.",
+        "Give your Function subclass `@staticmethod def forward(ctx, ...)` returning the output."),
+    "function_no_backward": (
+        NotImplementedError,
+        "You must implement either the backward or vjp method for your custom autograd.Function "
+        "to use it with backward mode AD.",
+        "Give your Function subclass `@staticmethod def backward(ctx, grad_output)` returning "
+        "one gradient per forward argument."),
+
     # == Shapes and broadcasting: view/reshape/expand, dims, cat/stack, and combining shapes.
     "broadcast": (
         RuntimeError,
@@ -396,6 +429,12 @@ ERRORS = {
         "The tensor being written is a view (from expand(), for example) in which several elements "
         "share one memory location, so writing one would change the others. Write into a "
         "`.clone()` instead."),
+    "inplace_derivative": (
+        NotImplementedError,
+        "the derivative for 'inplace version of {name}' is not implemented.",
+        "PyTorch records the in-place {name}_() but has no backward formula for it (its result "
+        "overwrote the input the formula needs). Use the out-of-place `torch.{name}(x)` where a "
+        "gradient must flow."),
 
     # == Dtypes: float vs int vs bool, NumPy dtypes, and ops a dtype doesn't support.
     "numpy_dtype": (
@@ -546,6 +585,23 @@ ERRORS = {
         "{op}(): Expected reduction dim {dim} to have non-zero size.",
         "{name} has shape {shape}: dimension {dim} is empty, so there is nothing to take the "
         "{op} of. Reduce along another dimension, or check how it became empty."),
+
+    "norm_int": (
+        RuntimeError,
+        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {legacy}",
+        "A norm is a real number computed with square roots, so {name} must hold floats. Convert "
+        "first: `{plain}.float().norm()`."),
+    "vector_norm_ord": (
+        TypeError,
+        "linalg_vector_norm(): argument 'ord' must be Number, not {type}",
+        "vector_norm's ord is a number (2, 1, float('inf'), ...). 'fro' and 'nuc' are matrix "
+        "norms: torch.linalg.norm(A, 'fro') or torch.linalg.matrix_norm."),
+    "matrix_norm": (
+        NotImplementedError,
+        "gradlab has no matrix norm ord={ord}",
+        "gradlab's own message: it has vector norms and the Frobenius norm (ord=None or 'fro'), "
+        "not norms that need a matrix decomposition. torch.linalg.vector_norm(A, ord, dim) gives "
+        "the vector norm over the dims you name."),
 
     # == torch.nn: modules, parameters, layers, losses and initialization.
     "module_init_kwargs": (
@@ -780,6 +836,28 @@ ERRORS = {
         "Mode {mode} not supported, please use one of ['fan_in', 'fan_out']",
         "mode= is 'fan_in' (the default: keeps forward activations' scale) or 'fan_out' (keeps "
         "gradients' scale)."),
+
+    "bce_size": (
+        ValueError,
+        "Using a target size ({target_shape}) that is different to the input size ({input_shape}) is "
+        "deprecated. Please ensure they have the same size.",
+        "Binary cross-entropy compares each probability with its own 0/1 target, so both need the "
+        "same shape; reshape the target (`target.view_as(input)`, or `.unsqueeze(1)` for a column)."),
+    "bce_logits_size": (
+        ValueError,
+        "Target size ({target_shape}) must be the same as input size ({input_shape})",
+        "Each logit needs its own 0/1 target: give the target the logits' shape "
+        "(`target.view_as(logits)`, or `.unsqueeze(1)` for a column)."),
+    "bce_dtype": (
+        RuntimeError,
+        "Found dtype {got} but expected {expected}",
+        "Binary cross-entropy targets are probabilities (floats), in the input's dtype. Convert "
+        "the labels: `target.float()`."),
+    "bce_range": (
+        RuntimeError,
+        "all elements of {what} should be between 0 and 1",
+        "binary_cross_entropy takes probabilities. For raw scores (logits) use "
+        "F.binary_cross_entropy_with_logits (or nn.BCEWithLogitsLoss), which applies the sigmoid itself."),
 
     # == torch.optim: building optimizers (SGD, Adam), parameter groups and their state.
     "lr_invalid": (

@@ -54,11 +54,12 @@ class Rule:
 
 class Op:
     __slots__ = ("name", "node_name", "forward", "text", "rules", "inputs", "promote", "view",
-                 "scalar", "inplace_ufunc", "method", "check", "tests", "saves",
+                 "scalar", "inplace_ufunc", "method", "check", "tests", "inplace", "saves",
                  "_saves_for")
 
     def __init__(self, name, node_name, forward, text="", rules=(), *, promote=None, view=False,
-                 scalar=None, inplace_ufunc=False, method=False, check=None, tests=()):
+                 scalar=None, inplace_ufunc=False, method=False, check=None, tests=(),
+                 inplace_node=None):
         self.name = name
         self.node_name = node_name
         self.forward = forward
@@ -72,6 +73,11 @@ class Op:
         self.method = method                # also a Tensor method and a gradlab.<name> function
         self.check = check                  # check(self) raises PyTorch's error for bad input
         self.tests = tests                  # value domains for the generated test rows
+        # What ``x.<name>_()`` records: this op, or (``inplace_node``) a node of that name whose
+        # derivative PyTorch leaves unimplemented (derivatives.yaml: ``not_implemented(...)``).
+        self.inplace = self if inplace_node is None else Op(
+            name + "_", inplace_node, forward, text, [Rule("self", "not implemented in PyTorch",
+                                                           _not_implemented(name), reads=())])
         # Every tensor any rule may read (an in-place op copies its input when "self" is here).
         self.saves = tuple(dict.fromkeys(
             k for r in self.rules for k in r.reads if k == "result" or k in self.inputs))
@@ -107,6 +113,12 @@ class Op:
 
     def __repr__(self):
         return f"<op {self.name}: {self.node_name}>"
+
+
+def _not_implemented(name):
+    def rule(grad):
+        raise error("inplace_derivative", name=name)
+    return rule
 
 
 # -- what rules are written with: each works on arrays and on Tensors --------------------------
@@ -146,7 +158,6 @@ def sign_array(a):
 
 reshape = _pair(np.reshape, "reshape")
 broadcast_to = _pair(_expand_array, "expand")
-sign = _pair(sign_array, "sign")
 isfinite = _pair(np.isfinite, "isfinite")
 zeros_like = _pair(np.zeros_like, "_zeros_like")
 
@@ -223,9 +234,24 @@ def _pow_scalar_grad(grad, self, exponent):
     return grad * (exponent * pow_scalar(self, exponent=exponent - 1))
 
 
-pow_scalar = Op("pow", "PowBackward0",
-                lambda a, exponent: np.power(a, a.dtype.type(exponent)).astype(a.dtype, copy=False),
-                "a ** n", [
+def _pow_scalar(a, exponent):
+    # PyTorch's CPU kernel multiplies out the small integer powers (PowKernel.cpp): x³ is x·x·x,
+    # which can differ from NumPy's power in the last bit.
+    if exponent == 3:
+        return a * a * a
+    if a.dtype == np.float32:  # the rest as √, 1/√, 1/x² or (SLEEF's pow) correctly rounded
+        if exponent == 0.5:
+            return np.sqrt(a)
+        if exponent == -0.5:
+            return np.divide(1, np.sqrt(a), dtype=a.dtype)
+        if exponent == -2:
+            return np.divide(1, a * a, dtype=a.dtype)
+        if exponent != 2 and exponent != -1:
+            return np.power(a, exponent, dtype=np.float64).astype(np.float32)
+    return np.power(a, a.dtype.type(exponent)).astype(a.dtype, copy=False)
+
+
+pow_scalar = Op("pow", "PowBackward0", _pow_scalar, "a ** n", [
     Rule("self", "∂(aⁿ)/∂a = n·aⁿ⁻¹", _pow_scalar_grad),
 ], promote="same", scalar="exponent")
 
@@ -276,6 +302,118 @@ sigmoid = Op("sigmoid", "SigmoidBackward0", _sigmoid, "sigmoid(a)", [
 tanh = Op("tanh", "TanhBackward0", np.tanh, "tanh(a)", [
     Rule("self", "∂tanh(a)/∂a = 1 − tanh²(a)", lambda grad, result: grad * (1 - result * result)),
 ], promote="float", method=True, tests=("wide", "real"))
+
+
+
+# Computed in float64 and rounded once: PyTorch's float32 kernels (SLEEF, within 1 ulp) nearly
+# always give the correctly rounded value, which NumPy's float32 loops often miss by an ulp or
+# two (measured on 200,000 inputs each: docs/new_ops_spec.md §6).
+def _rounded(ufunc):
+    def forward(a):
+        if a.dtype == np.float32:
+            return ufunc(a, dtype=np.float64).astype(np.float32)
+        return ufunc(a)
+    forward.__name__ = ufunc.__name__
+    return forward
+
+
+def _elementwise(fn):
+    """A function of the math module (erf, erfc: no NumPy ufunc) applied to every element."""
+    def forward(a):
+        flat = [fn(v) for v in a.ravel().tolist()]
+        return np.array(flat, dtype=np.float64).astype(a.dtype).reshape(a.shape)
+    forward.__name__ = fn.__name__
+    return forward
+
+
+_LN2, _LN10, _2_SQRTPI = 0.6931471805599453, 2.3025850929940456, 2 / math.sqrt(math.pi)
+
+sin = Op("sin", "SinBackward0", _rounded(np.sin), "sin(a)", [
+    Rule("self", "∂sin(a)/∂a = cos(a)", lambda grad, self: grad * cos(self)),
+], promote="float", method=True, tests=("real",))
+
+cos = Op("cos", "CosBackward0", _rounded(np.cos), "cos(a)", [
+    Rule("self", "∂cos(a)/∂a = −sin(a)", lambda grad, self: grad * -sin(self)),
+], promote="float", method=True, tests=("real",))
+
+tan = Op("tan", "TanBackward0", _rounded(np.tan), "tan(a)", [
+    Rule("self", "∂tan(a)/∂a = 1 + tan²(a)", lambda grad, result: grad * (1 + result * result)),
+], promote="float", method=True, tests=("small",))
+
+asin = Op("asin", "AsinBackward0", _rounded(np.arcsin), "asin(a)", [
+    Rule("self", "∂asin(a)/∂a = 1/√(1 − a²)", lambda grad, self: grad * rsqrt(-self * self + 1)),
+], promote="float", method=True, tests=("unit",))
+
+acos = Op("acos", "AcosBackward0", _rounded(np.arccos), "acos(a)", [
+    Rule("self", "∂acos(a)/∂a = −1/√(1 − a²)", lambda grad, self: grad * -rsqrt(-self * self + 1)),
+], promote="float", method=True, tests=("unit",))
+
+atan = Op("atan", "AtanBackward0", _rounded(np.arctan), "atan(a)", [
+    Rule("self", "∂atan(a)/∂a = 1/(1 + a²)", lambda grad, self: grad / (self * self + 1)),
+], promote="float", method=True, tests=("real",))
+
+sinh = Op("sinh", "SinhBackward0", _rounded(np.sinh), "sinh(a)", [
+    Rule("self", "∂sinh(a)/∂a = cosh(a)", lambda grad, self: grad * cosh(self)),
+], promote="float", method=True, tests=("real",))
+
+cosh = Op("cosh", "CoshBackward0", _rounded(np.cosh), "cosh(a)", [
+    Rule("self", "∂cosh(a)/∂a = sinh(a)", lambda grad, self: grad * sinh(self)),
+], promote="float", method=True, tests=("real",))
+
+# asinh, acosh: PyTorch evaluates its own float32 formula; neither NumPy's float32 nor float64
+# rounding gets closer than ~1 input in 5 differing by an ulp (listed in the README).
+asinh = Op("asinh", "AsinhBackward0", np.arcsinh, "asinh(a)", [
+    Rule("self", "∂asinh(a)/∂a = 1/√(a² + 1)", lambda grad, self: grad * rsqrt(self * self + 1)),
+], promote="float", method=True, tests=("real",), inplace_node="AsinhBackward1")
+
+acosh = Op("acosh", "AcoshBackward0", np.arccosh, "acosh(a)", [
+    Rule("self", "∂acosh(a)/∂a = 1/√(a² − 1)", lambda grad, self: grad * rsqrt(self * self - 1)),
+], promote="float", method=True, tests=("gt1",), inplace_node="AcoshBackward1")
+
+atanh = Op("atanh", "AtanhBackward0", _rounded(np.arctanh), "atanh(a)", [
+    Rule("self", "∂atanh(a)/∂a = 1/(1 − a²)", lambda grad, self: grad / (1 - self * self)),
+], promote="float", method=True, tests=("unit",), inplace_node="AtanhBackward1")
+
+exp2 = Op("exp2", "Exp2Backward0", _rounded(np.exp2), "2 ** a", [
+    Rule("self", "∂2ᵃ/∂a = 2ᵃ·ln 2", lambda grad, result: grad * result * _LN2),
+], promote="float", method=True, tests=("real",))
+
+log2 = Op("log2", "Log2Backward0", _rounded(np.log2), "log2(a)", [
+    Rule("self", "∂log₂(a)/∂a = 1/(a·ln 2)", lambda grad, self: grad / (self * _LN2)),
+], promote="float", method=True, tests=("pos",))
+
+log10 = Op("log10", "Log10Backward0", _rounded(np.log10), "log10(a)", [
+    Rule("self", "∂log₁₀(a)/∂a = 1/(a·ln 10)", lambda grad, self: grad / (self * _LN10)),
+], promote="float", method=True, tests=("pos",))
+
+log1p = Op("log1p", "Log1PBackward0", _rounded(np.log1p), "log(1 + a)", [
+    Rule("self", "∂ln(1 + a)/∂a = 1/(1 + a)", lambda grad, self: grad / (self + 1)),
+], promote="float", method=True, tests=("pos",))
+
+expm1 = Op("expm1", "Expm1Backward0", _rounded(np.expm1), "exp(a) − 1", [
+    Rule("self", "∂(eᵃ − 1)/∂a = eᵃ", lambda grad, result: grad * (result + 1)),
+], promote="float", method=True, tests=("real",))
+
+# 1/√a in the tensor's own dtype, as PyTorch computes it (float64 rounding would differ more often).
+rsqrt = Op("rsqrt", "RsqrtBackward0", lambda a: np.divide(1, np.sqrt(a), dtype=a.dtype), "1/√a", [
+    Rule("self", "∂(1/√a)/∂a = −1/(2·a^{3/2})",
+         lambda grad, result: -0.5 * grad * pow_scalar(result, exponent=3)),
+], promote="float", method=True, tests=("pos",))
+
+erf = Op("erf", "ErfBackward0", _elementwise(math.erf), "erf(a)", [
+    Rule("self", "∂erf(a)/∂a = (2/√π)·e^(−a²)", lambda grad, self: _2_SQRTPI * exp(-self * self) * grad),
+], promote="float", method=True, tests=("real",))
+
+erfc = Op("erfc", "ErfcBackward0", _elementwise(math.erfc), "erfc(a)", [
+    Rule("self", "∂erfc(a)/∂a = −(2/√π)·e^(−a²)",
+         lambda grad, self: -_2_SQRTPI * exp(-self * self) * grad),
+], promote="float", method=True, tests=("real",))
+
+# A step: the gradient is 0 everywhere (PyTorch still records the node, so y.requires_grad).
+sign = Op("sign", "SignBackward0", sign_array, "sign(a)", [
+    Rule("self", "∂sign(a)/∂a = 0 (a step)", lambda grad: zeros_like(grad)),
+], method=True, tests=("nonzero",))
+
 
 def _bool_refused_by_abs(a):
     if a._data.dtype == np.bool_:
@@ -417,6 +555,51 @@ max_dim = Op("max", "MaxBackward0", _take, "max(a, dim)", [
 ])
 min_dim = Op("min", "MinBackward0", _take, "min(a, dim)", [
     Rule("self", "∂(min a)/∂aᵢ = 1 at the index returned, else 0", _at_index),
+])
+
+
+def _vector_norm(a, ord, dim, keepdim):
+    x = np.abs(a.astype(np.float64))  # in float64, rounded once at the end
+    if ord == 2:
+        out = np.sqrt(np.sum(x * x, axis=dim, keepdims=keepdim))
+    elif ord == math.inf:
+        out = np.max(x, axis=dim, keepdims=keepdim)
+    elif ord == -math.inf:
+        out = np.min(x, axis=dim, keepdims=keepdim)
+    elif ord == 0:
+        out = np.sum(x != 0, axis=dim, keepdims=keepdim, dtype=np.float64)
+    elif ord == 1:
+        out = np.sum(x, axis=dim, keepdims=keepdim)
+    else:
+        out = np.sum(x ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
+    return np.asarray(out).astype(a.dtype)
+
+
+def _vector_norm_grad(grad, self, result, self_shape, ord, dim, keepdim):
+    """PyTorch's linalg_vector_norm_backward (FunctionsManual.cpp), case by case."""
+    g = _expand_back(grad, self_shape, dim, keepdim)
+    out = _expand_back(result, self_shape, dim, keepdim)
+    if ord == 0:
+        return zeros_like(g)
+    if ord == 1:
+        return g * sign(self)
+    if ord == math.inf or ord == -math.inf:
+        hit = like(g, (np.abs(raw(self)) == raw(out)).astype(raw(g).dtype))
+        ties = _expand_back(sum_dim(hit, dim=dim, keepdim=keepdim), self_shape, dim, keepdim)
+        return sign(self) * (g / ties * hit)
+    if ord == 2:
+        scaled = self * (g / out)
+    elif ord < 1:  # |a|^(ord−2)·a would be 0·inf at a = 0: PyTorch writes it as sign·|a|^(ord−1)
+        scaled = masked_fill(sign(self) * pow_scalar(abs(self), exponent=ord - 1),
+                             mask=raw(self) == 0, value=0.0) * g / pow_scalar(out, exponent=ord - 1)
+    else:
+        scaled = self * pow_scalar(abs(self), exponent=ord - 2) * g / pow_scalar(out, exponent=ord - 1)
+    return masked_fill(scaled, mask=raw(out) == 0, value=0.0)  # ‖a‖ = 0: gradient 0, not nan
+
+
+vector_norm = Op("linalg_vector_norm", "LinalgVectorNormBackward0", _vector_norm, "‖a‖", [
+    Rule("self", "∂‖a‖/∂a = a/‖a‖ (0 where ‖a‖ = 0); for ord p: a·|a|^(p−2)/‖a‖^(p−1)",
+         _vector_norm_grad),
 ])
 
 
@@ -603,6 +786,79 @@ mse_loss = Op("mse_loss", "MseLossBackward0", _mse_loss, "mean((a − b)²)", [
          lambda grad, self, target, self_shape, reduction:
          -_mse_grad(grad, self, target, self_shape, reduction)),
 ], promote="same")
+
+
+def _reduced(loss, reduction):
+    if reduction == "none":
+        return loss
+    return np.sum(loss, dtype=loss.dtype) if reduction == "sum" else np.mean(loss, dtype=loss.dtype)
+
+
+def _loss_scale(grad, coefficient, weight, self_shape, reduction):
+    """``grad`` times the elementwise derivative, the weight, and 1/N for the mean."""
+    g = grad * coefficient
+    if weight is not None:
+        g = g * like(grad, weight)
+    return g / numel(self_shape) if reduction == "mean" else g
+
+
+def _log_rounded(x):
+    return np.log(x.astype(np.float64)).astype(x.dtype)
+
+
+def _binary_cross_entropy(a, target, weight, reduction):
+    # PyTorch clamps each log at −100, so p = 0 with target 1 costs 100, not inf (Loss.cpp).
+    log_p = np.maximum(_log_rounded(a), a.dtype.type(-100))
+    log_q = np.maximum(np.log1p(-a.astype(np.float64)).astype(a.dtype), a.dtype.type(-100))
+    loss = (target - 1) * log_q - target * log_p
+    return _reduced(loss if weight is None else loss * weight, reduction)
+
+
+binary_cross_entropy = Op("binary_cross_entropy", "BinaryCrossEntropyBackward0",
+                          _binary_cross_entropy, "−(t·log p + (1 − t)·log(1 − p))", [
+    Rule("self", "∂BCE/∂p = (p − t) / (p·(1 − p))",
+         lambda grad, self, target, weight, self_shape, reduction: _loss_scale(
+             grad, (self - target) / clamp((1 - self) * self, min=1e-12, max=None),
+             weight, self_shape, reduction)),
+    Rule("target", "∂BCE/∂t = log(1 − p) − log p",
+         lambda grad, self, weight, self_shape, reduction: _loss_scale(
+             grad, log1p(-self) - log(self), weight, self_shape, reduction)),
+])
+
+
+def _bce_with_logits(a, target, weight, pos_weight, reduction):
+    wide = a.astype(np.float64)  # log σ(z) = min(z, 0) − log(1 + e^−|z|): never overflows
+    log_sigmoid = (np.minimum(wide, 0) - np.log1p(np.exp(-np.abs(wide)))).astype(a.dtype)
+    if pos_weight is not None:
+        log_sigmoid = log_sigmoid * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * a - log_sigmoid
+    return _reduced(loss if weight is None else loss * weight, reduction)
+
+
+def _bce_logits_grad(grad, self, target, weight, pos_weight, self_shape, reduction):
+    if pos_weight is None:
+        coefficient = sigmoid(self) - target
+    else:
+        t = like(grad, pos_weight) * target
+        coefficient = (t + 1 - target) * sigmoid(self) - t
+    return _loss_scale(grad, coefficient, weight, self_shape, reduction)
+
+
+def _bce_logits_target_grad(grad, self, weight, pos_weight, self_shape, reduction):
+    if pos_weight is None:
+        coefficient = -self
+    else:  # log σ(−z) − pw·log σ(z) = (pw − 1)·softplus(−z) − z
+        softplus = relu(-self) + log1p(exp(-abs(self)))
+        coefficient = (like(grad, pos_weight) - 1) * softplus - self
+    return _loss_scale(grad, coefficient, weight, self_shape, reduction)
+
+
+binary_cross_entropy_with_logits = Op(
+    "binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0", _bce_with_logits,
+    "BCE(σ(z), t)", [
+        Rule("self", "∂BCE(σ(z), t)/∂z = σ(z) − t", _bce_logits_grad),
+        Rule("target", "∂BCE(σ(z), t)/∂t = −z", _bce_logits_target_grad),
+    ])
 
 
 # == PyTorch's further nodes: indexing, in-place writes, views, casts ============================

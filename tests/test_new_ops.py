@@ -32,9 +32,7 @@ def _has(path):
     return True
 
 
-# Names gradlab has, but not as torch has them: sign() exists without a graph (torch records
-# SignBackward0, a zero gradient), and there is no sign_.
-GAPS = {"sign": "gradlab's sign records no SignBackward0 and has no sign_: needs its op-table entry (issue 12)"}
+GAPS = {}
 
 
 def _row(id, needs, *values):

@@ -236,3 +236,40 @@ def one_hot(tensor, num_classes=-1):
     if indices.size and indices.max() >= num_classes or num_classes < 0:
         raise error("one_hot_too_large", largest=int(indices.max()) if indices.size else None)
     return Tensor._make((indices[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def _loss_weight(weight, target):
+    """A weight tensor as an array expanded to the target's shape (it gets no gradient)."""
+    if weight is None:
+        return None
+    shape = _broadcast_shape(tuple(weight.shape), tuple(target.shape))
+    return np.broadcast_to(weight._data, shape).astype(target._data.dtype)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """−(t·log p + (1 − t)·log(1 − p)) for probabilities p: one ``BinaryCrossEntropyBackward0``."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if target.shape != input.shape:
+        raise error("bce_size", target_shape=target.shape, input_shape=input.shape)
+    if target.dtype is not input.dtype:
+        raise error("bce_dtype", input, got=_dtype.LEGACY_NAMES[target.dtype],
+                    expected=_dtype.LEGACY_NAMES[input.dtype])
+    for name, t in (("input", input), ("target", target)):
+        if t._data.size and not ((t._data >= 0) & (t._data <= 1)).all():
+            raise error("bce_range", what=name)
+    return apply(ops.binary_cross_entropy, input, target, weight=_loss_weight(weight, target),
+                 reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """BCE of sigmoid(input), computed from the logits without overflow: one
+    ``BinaryCrossEntropyWithLogitsBackward0``."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if target.shape != input.shape:
+        raise error("bce_logits_size", target_shape=target.shape, input_shape=input.shape)
+    if target.dtype is not input.dtype:
+        raise error("bce_dtype", input, got=_dtype.LEGACY_NAMES[target.dtype],
+                    expected=_dtype.LEGACY_NAMES[input.dtype])
+    return apply(ops.binary_cross_entropy_with_logits, input, target, weight=_loss_weight(weight, target),
+                 pos_weight=_loss_weight(pos_weight, target), reduction=reduction)

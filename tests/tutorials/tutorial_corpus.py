@@ -108,7 +108,7 @@ print((x ** 2).requires_grad)
 
 with torch.no_grad():
 \tprint((x ** 2).requires_grad)
-""", mask="numbers", needs=["Tensor.norm"])
+""", mask="numbers")
 
 case("blitz-doubling-fixed", "blitz", """\
 import torch
@@ -123,7 +123,7 @@ gradients = torch.tensor([0.1, 1.0, 0.0001], dtype=torch.float)
 y.backward(gradients)
 
 print(x.grad)
-""", needs=["Tensor.norm"], note="torch.randn(3) replaced by fixed values")
+""", note="torch.randn(3) replaced by fixed values")
 
 case("blitz-variable", "blitz-variable", """\
 import torch
@@ -156,7 +156,7 @@ gradients = torch.FloatTensor([0.1, 1.0, 0.0001])
 y.backward(gradients)
 
 print(x.grad)
-""", needs=["Tensor.norm"], note="torch.randn(3) replaced by fixed values")
+""", note="torch.randn(3) replaced by fixed values")
 
 # == Learn the Basics: autograd =======================================================================
 
@@ -182,10 +182,9 @@ loss.backward()
 print(w.grad)
 print(b.grad)
 """
-case("basics-bce", "autogradqs", _AQ_SETUP + _AQ_GRADS, mask="numbers",
-     needs=["F.binary_cross_entropy_with_logits"])
+case("basics-bce", "autogradqs", _AQ_SETUP + _AQ_GRADS, mask="numbers")
 case("basics-bce-fixed", "autogradqs", _AQ_FIXED + _AQ_GRADS,
-     needs=["F.binary_cross_entropy_with_logits"], note="torch.randn replaced by fixed values")
+     note="torch.randn replaced by fixed values")
 
 _AQ_NO_GRAD = """\
 import torch
@@ -225,7 +224,7 @@ import math
 a = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
 """
 case("yt-linspace", "autogradyt", _YT_HEAD + "print(a)\n")
-case("yt-sin", "autogradyt", _YT_HEAD + "b = torch.sin(a)\nprint(b)\n", needs=["torch.sin"])
+case("yt-sin", "autogradyt", _YT_HEAD + "b = torch.sin(a)\nprint(b)\n")
 _YT_CHAIN = _YT_HEAD + """\
 b = torch.sin(a)
 c = 2 * b
@@ -236,7 +235,7 @@ print(d)
 out = d.sum()
 print(out)
 """
-case("yt-chain", "autogradyt", _YT_CHAIN, needs=["torch.sin"])
+case("yt-chain", "autogradyt", _YT_CHAIN)
 case("yt-next-functions", "autogradyt", _YT_CHAIN + """\
 print('d:')
 print(d.grad_fn)
@@ -250,8 +249,8 @@ print('\\nb:')
 print(b.grad_fn)
 print('\\na:')
 print(a.grad_fn)
-""", needs=["torch.sin"])
-case("yt-backward", "autogradyt", _YT_CHAIN + "out.backward()\nprint(a.grad)\n", needs=["torch.sin"])
+""")
+case("yt-backward", "autogradyt", _YT_CHAIN + "out.backward()\nprint(a.grad)\n")
 
 _YT_TINY = """\
 import torch
@@ -378,7 +377,7 @@ y = x.detach()
 print(x)
 print(y)
 """, note="torch.rand(5) replaced by fixed values")
-case("yt-sin-inplace-error", "autogradyt", _YT_HEAD + "torch.sin_(a)\n", needs=["torch.sin_"],
+case("yt-sin-inplace-error", "autogradyt", _YT_HEAD + "torch.sin_(a)\n",
      note="the tutorial shows this cell as raising (a leaf that requires grad, changed in place)")
 case("yt-device", "autogradyt", """\
 import torch
@@ -403,9 +402,9 @@ y.backward(v)
 
 print(x.grad)
 """
-case("yt-doubling", "autogradyt", _YT_DOUBLING, mask="numbers", needs=["Tensor.norm"])
+case("yt-doubling", "autogradyt", _YT_DOUBLING, mask="numbers")
 case("yt-doubling-fixed", "autogradyt", _YT_DOUBLING.replace("torch.randn(3, requires_grad=True)",
-     "torch.tensor([-0.4, 0.9, 0.05], requires_grad=True)"), needs=["Tensor.norm"],
+     "torch.tensor([-0.4, 0.9, 0.05], requires_grad=True)"),
      note="torch.randn(3) replaced by fixed values")
 _YT_JACOBIAN = ["""\
 import torch
@@ -438,9 +437,9 @@ inputs = torch.randn(3)
 my_gradients = torch.tensor([0.1, 1.0, 0.0001])
 torch.autograd.functional.vjp(do_some_doubling, inputs, v=my_gradients)
 """
-case("yt-vjp", "autogradyt", [_YT_VJP], cells=True, mask="numbers", needs=["Tensor.norm"])
+case("yt-vjp", "autogradyt", [_YT_VJP], cells=True, mask="numbers")
 case("yt-vjp-fixed", "autogradyt", [_YT_VJP.replace("torch.randn(3)", "torch.tensor([0.6, -0.2, 1.3])")],
-     cells=True, needs=["Tensor.norm"], note="torch.randn(3) replaced by fixed values")
+     cells=True, note="torch.randn(3) replaced by fixed values")
 
 # == Build the neural network ===========================================================================
 
@@ -660,7 +659,7 @@ for t in range(2000):
         a.grad, b.grad, c.grad, d.grad = 0. , 0. , 0. , 0.
 
 print(f'Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3')
-""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="the accelerator lines (CUDA) dropped; comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", note="the accelerator lines (CUDA) dropped; comments dropped")
 
 case("poly-custom-function", "poly-custom", """\
 import torch
@@ -707,7 +706,7 @@ for t in range(2000):
         d.grad = None
 
 print(f'Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)')
-""", needs=["torch.sin", "torch.autograd.Function"], note="docstrings and comments dropped")
+""", note="docstrings and comments dropped")
 
 case("two-layer-autograd", "two-layer-autograd", """\
 import torch
@@ -761,7 +760,7 @@ for t in range(2000):
             param -= learning_rate * param.grad
 linear_layer = model[0]
 print(f'Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + {linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3')
-""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", note="comments dropped")
 case("poly-optim", "poly-optim", _POLY_NN + """\
 learning_rate = 1e-6
 optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
@@ -777,7 +776,7 @@ for t in range(2000):
 
 linear_layer = model[0]
 print(f'Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + {linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3')
-""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", note="comments dropped")
 case("poly-nn-graph", "poly-nn", _POLY_NN + """\
 print(model)
 print(xx.shape, xx.dtype)
@@ -785,7 +784,7 @@ y_pred = model(xx)
 print(y_pred.shape, y_pred.grad_fn)
 loss = loss_fn(y_pred, y)
 print(loss.grad_fn)
-""", needs=["torch.sin"], note="the model, shapes and nodes of one forward pass, printed")
+""", note="the model, shapes and nodes of one forward pass, printed")
 case("poly-module", "poly-module", """\
 import torch
 import math
@@ -819,7 +818,7 @@ for t in range(2000):
     optimizer.step()
 
 print(f'Result: {model.string()}')
-""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", needs=["torch.sin"], note="docstrings and comments dropped")
+""", why="random initialisation and a long float32 training run: a fixed start would differ only by float32 summation order, which yt-tiny-model-fixed shows", mask="numbers", note="docstrings and comments dropped")
 
 # == micrograd's tests: the PyTorch half of each, with the values they assert printed ==================
 
@@ -1029,12 +1028,12 @@ case("d2l-control-flow", "d2l", ["import torch", _D2L_F, """\
 a = torch.randn(size=(), requires_grad=True)
 d = f(a)
 d.backward()
-""", "a.grad == d / a"], cells=True, needs=["Tensor.norm"], mask="numbers")
+""", "a.grad == d / a"], cells=True, mask="numbers")
 case("d2l-control-flow-fixed", "d2l", ["import torch", _D2L_F, """\
 a = torch.tensor(-0.8, requires_grad=True)
 d = f(a)
 d.backward()
-""", "a.grad == d / a", "a.grad, d"], cells=True, needs=["Tensor.norm"],
+""", "a.grad == d / a", "a.grad, d"], cells=True,
      note="torch.randn(size=()) replaced by a fixed value (negative: the other branch); a.grad and d shown")
 
 # == Build a Large Language Model (From Scratch), appendix A: introduction to PyTorch ======================
@@ -1054,7 +1053,7 @@ a = torch.sigmoid(z)     # activation & output
 
 loss = F.binary_cross_entropy(a, y)
 print(loss)
-""", needs=["F.binary_cross_entropy"])
+""")
 case("llm-autograd-grad", "llm-appendix-a", ["""\
 import torch
 import torch.nn.functional as F
@@ -1080,7 +1079,7 @@ loss.backward()
 
 print(w1.grad)
 print(b.grad)
-"""], cells=True, needs=["F.binary_cross_entropy"])
+"""], cells=True)
 _LLM_NET = """\
 import torch
 class NeuralNetwork(torch.nn.Module):
