@@ -19,8 +19,8 @@ from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_li
 from ._dtype import Size, dtype, promote_types, result_type
 from ._dtype import bool_ as bool
 from ._dtype import float32, float64, int32, int64
-from ._functional import all, any
-from ._tensor import TABLE_METHODS, Tensor, cat, matmul, stack, where
+from ._compare import all, any
+from ._tensor import TABLE_METHODS as _TABLE_METHODS, Tensor, cat, matmul, stack, where
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
@@ -52,16 +52,17 @@ def _method(name):
     return function
 
 
-for _name in ("add", "sub", "mul", "div", "neg", "square", "clamp", "clip", "sum", "mean",
-              "argmax", "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t",
-              "permute", "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum",
-              "minimum", "numel", "isfinite", "allclose", "equal", "logical_not", "split", "chunk",
-              "remainder", "fmod", "norm"):
+# gradlab.<name>(t, ...) for every Tensor method that has a function in PyTorch: those of the op
+# table's entries marked method=True (gradlab.exp, ...) and their in-place forms (gradlab.exp_),
+# and these.
+for _name in [op.name for op in _TABLE_METHODS] + [
+        op.name + "_" for op in _TABLE_METHODS if op.name != "sign"] + [  # no torch.sign_
+        "add", "sub", "mul", "div", "neg", "square", "clamp", "clip", "sum", "mean", "argmax",
+        "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
+        "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum", "minimum",
+        "numel", "isfinite", "allclose", "equal", "logical_not", "norm", "split", "chunk",
+        "remainder", "fmod"]:
     globals()[_name] = _method(_name)
-for _op in TABLE_METHODS:  # the op table's functions: torch.sin(x), and torch.sin_(x) in place
-    globals()[_op.name] = _method(_op.name)
-    if _op.name != "sign":  # PyTorch has Tensor.sign_ but no torch.sign_
-        globals()[_op.name + "_"] = _method(_op.name + "_")
 
 
 def pow(input, exponent):

@@ -1,10 +1,9 @@
-"""The functional ops of ``gradlab`` (``torch.matmul``, ``cat``, ``stack``, ``where``, ``all``,
-``any``) and the argument checks they share with the Tensor methods (broadcasting, dtypes,
-matrix shapes), each raising PyTorch's error.
+"""The functional ops of ``gradlab`` (``torch.matmul``, ``cat``, ``stack``, ``where``) and the
+argument checks they share with the Tensor methods (broadcasting, dtypes, matrix shapes), each
+raising PyTorch's error.
 """
 from __future__ import annotations
 
-import builtins
 import functools
 
 import numpy as np
@@ -43,9 +42,9 @@ def _check_sub(a, b):
             type(b) is float or getattr(b, "_data", None) is not None and b._data.dtype.kind == "f"):
         return  # the common case: numbers on both sides
     bools = [x.dtype is _dtype.bool_ if isinstance(x, _t.Tensor) else isinstance(x, bool) for x in (a, b)]
-    if builtins.all(bools):
+    if all(bools):
         raise error("sub_bool_both")
-    if builtins.any(bools):
+    if any(bools):
         raise error("sub_bool_one")
 
 
@@ -165,21 +164,3 @@ def where(condition, input, other):
     return apply(ops.where, input, other, condition=np.broadcast_to(condition._data, shape))
 
 
-
-# -- all / any: is every / some element true (nonzero)? -----------------------------------------
-# Over the whole tensor, or along ``dim`` (an int or a tuple) with ``keepdim``; a bool tensor
-# whatever the input's dtype, as in PyTorch. No graph: a truth value has no gradient.
-
-def _truth(fn, input, dim, keepdim):
-    if dim is None:
-        return _t.Tensor._make(np.asarray(fn(input._data)))
-    axes = input._dims(dim) if input.ndim else ()
-    return _t.Tensor._make(np.asarray(fn(input._data, axis=axes, keepdims=keepdim)))
-
-
-def all(input, dim=None, keepdim=False):
-    return _truth(np.all, input, dim, keepdim)
-
-
-def any(input, dim=None, keepdim=False):
-    return _truth(np.any, input, dim, keepdim)

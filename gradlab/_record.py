@@ -47,22 +47,19 @@ def record(op, *inputs, **params):
 
 def _promoted(op, inputs, params):
     """The inputs' arrays in the dtype the op computes in."""
-    target = None
     if not op.scalar:  # the common case, fast: float tensors of one dtype, and Python numbers
+        target = None
         for x in inputs:
+            if type(x) is float or type(x) is int:
+                continue
             data = getattr(x, "_data", None)
-            if data is not None:
-                if target is None:
-                    target = data.dtype
-                elif data.dtype != target:
-                    target = None
-                    break
-            elif type(x) is not float and type(x) is not int:
-                target = None
+            if data is None or (target is not None and data.dtype is not target):
                 break
-        if target is not None and target.kind == "f":
-            # NumPy computes a Python number in the array's dtype, as PyTorch does.
-            return [getattr(x, "_data", x) for x in inputs]
+            target = data.dtype
+        else:
+            if target is not None and target.kind == "f":
+                # NumPy computes a Python number in the array's dtype, as PyTorch does.
+                return [getattr(x, "_data", x) for x in inputs]
     scalars = (params[op.scalar],) if op.scalar else ()
     dtype = result_type(*inputs, *scalars)
     if op.promote == "float" and not dtype.is_floating_point:

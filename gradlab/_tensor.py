@@ -13,12 +13,13 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _functional, _repr, autograd, linalg, ops
+from . import _device, _dtype, _repr, autograd, linalg, ops
 from .errors import error
 from ._dtype import Size, result_type
 from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
                           _same_dtype, cat, matmul, stack, where)
 from ._record import record
+from ._compare import ComparisonMethods
 from ._views import InPlaceMethods, ViewMethods
 from .autograd.grad_mode import _state
 from .autograd.graph import AccumulateGrad
@@ -34,7 +35,7 @@ _NONLEAF_GRAD_WARNING = (
 )
 
 
-class Tensor(ViewMethods, InPlaceMethods):
+class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
                  "_retains_grad", "_hooks", "name", "_cut", "_base", "_view_chain",
                  "__weakref__")
@@ -511,6 +512,37 @@ class Tensor(ViewMethods, InPlaceMethods):
             return apply(ops.mean_all, t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
 
+    def _modulo(self, other, by_scalar, by_tensor):
+        if isinstance(other, Tensor):
+            _check_broadcast(self, other)
+            if not other.dtype.is_floating_point and not self.dtype.is_floating_point \
+                    and not other._data.all():
+                raise error("integer_modulo_zero", self)
+            return apply(by_tensor, self, other)
+        if not isinstance(other, numbers.Number):
+            return NotImplemented
+        if other == 0 and not self.dtype.is_floating_point and not isinstance(other, float):
+            raise error("integer_modulo_zero", self)
+        return apply(by_scalar, self, other=other)
+
+    def remainder(self, other):
+        """``a % b``, with the sign of b (Python's and PyTorch's ``%``)."""
+        return self._modulo(other, ops.remainder_scalar, ops.remainder)
+
+    __mod__ = remainder
+
+    def __rmod__(self, other):
+        return Tensor._make(np.asarray(other, self._data.dtype)) % self if isinstance(
+            other, numbers.Number) else NotImplemented
+
+    def fmod(self, other):
+        """The remainder with the sign of a (C's fmod)."""
+        return self._modulo(other, ops.fmod_scalar, ops.fmod)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (views of one tensor share its memory)."""
+        return self._data.__array_interface__["data"][0]
+
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return linalg.tensor_norm(self, p, dim, keepdim, dtype)
 
@@ -559,11 +591,6 @@ class Tensor(ViewMethods, InPlaceMethods):
             return Tensor._make(np.asarray(np.argmin(self._data)))
         return Tensor._make(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim))
 
-    def all(self, dim=None, keepdim=False):
-        return _functional.all(self, dim, keepdim)
-
-    def any(self, dim=None, keepdim=False):
-        return _functional.any(self, dim, keepdim)
 
     # -- matrix products -----------------------------------------------------------------------
     def matmul(self, other):
@@ -594,57 +621,6 @@ class Tensor(ViewMethods, InPlaceMethods):
 
     def bmm(self, other):
         return apply(ops.bmm, self, other)
-
-    # -- comparisons (no gradient) -----------------------------------------------------------------
-    def _compare(self, other, fn):
-        if not isinstance(other, (Tensor, numbers.Number)):
-            return NotImplemented
-        o = other._data if isinstance(other, Tensor) else other
-        if isinstance(other, Tensor):
-            _check_broadcast(self, other)
-        return Tensor._make(np.asarray(fn(self._data, o)))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
-
-    def __and__(self, other):
-        return self._compare(other, np.logical_and if self.dtype is _dtype.bool_ else np.bitwise_and)
-
-    def __or__(self, other):
-        return self._compare(other, np.logical_or if self.dtype is _dtype.bool_ else np.bitwise_or)
-
-    def __invert__(self):
-        return Tensor._make(~self._data)
-
-    def logical_not(self):
-        return Tensor._make(np.logical_not(self._data))
-
-    def isfinite(self):
-        return Tensor._make(np.isfinite(self._data))
-
-    def equal(self, other) -> bool:
-        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
-
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
-        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
 
 
 def _table_method(op):

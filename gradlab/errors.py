@@ -356,6 +356,36 @@ ERRORS = {
         "torch.stack puts tensors side by side along a new dimension, so all must have the same "
         "shape. To join along an existing dimension, use torch.cat."),
 
+    "split_size_zero": (
+        RuntimeError,
+        "split_size can only be 0 if dimension size is 0, but got dimension size of {length}",
+        "split(n) cuts pieces of n elements each; n = 0 would never finish. Use a size of at "
+        "least 1, or chunk(k) to ask for k pieces."),
+    "split_size_negative": (
+        RuntimeError,
+        "split expects split_size be non-negative, but got split_size={size}",
+        "split(n) cuts pieces of n elements each: n is a count, at least 1."),
+    "split_sizes_sum": (
+        RuntimeError,
+        "split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at "
+        "dimension {dim}), but got split_sizes={sizes}",
+        "split([a, b, ...]) cuts pieces of exactly those sizes, so they must add up to the "
+        "length of that dimension ({length})."),
+    "split_sizes_negative": (
+        RuntimeError,
+        "split_with_sizes expects split_sizes have only non-negative entries, but got "
+        "split_sizes={sizes}",
+        "Each size in split([a, b, ...]) is how many elements go into that piece: 0 or more."),
+    "chunk_count": (
+        RuntimeError,
+        "chunk expects `chunks` to be greater than 0, got: {chunks}",
+        "chunk(k) cuts the tensor into k pieces: k must be at least 1."),
+    "integer_modulo_zero": (
+        RuntimeError,
+        "ZeroDivisionError",
+        "An integer remainder by 0 is undefined (floats give nan instead). Make sure the divisor "
+        "has no zeros, or convert to float: `{plain}.float() % d`."),
+
     # == Indexing: x[i], slices, masks and index tensors.
     "index_out_of_bounds": (
         IndexError,

@@ -274,6 +274,31 @@ rpow = Op("pow", "PowBackward2", lambda a, base: np.power(a.dtype.type(base), a)
 ], promote="same", scalar="base")
 
 
+# remainder (Python's %: the sign of the divisor) and fmod (C's: the sign of the dividend).
+# a − b·floor(a/b) is a step function of b times b: its derivative in b is −floor(a/b).
+remainder_scalar = Op("remainder", "RemainderBackward0",
+                      lambda a, other: np.remainder(a, a.dtype.type(other)), "a % c", [
+    Rule("self", "∂(a mod c)/∂a = 1", lambda grad: grad),
+], promote="same", scalar="other")
+
+remainder = Op("remainder", "RemainderBackward1", np.remainder, "a % b", [
+    Rule("self", "∂(a mod b)/∂a = 1", lambda grad: grad),
+    Rule("other", "∂(a mod b)/∂b = −floor(a/b)",
+         lambda grad, self, other: -grad * like(grad, np.floor_divide(raw(self), raw(other)))),
+], promote="same")
+
+fmod_scalar = Op("fmod", "FmodBackward0", lambda a, other: np.fmod(a, a.dtype.type(other)),
+                 "fmod(a, c)", [
+    Rule("self", "∂fmod(a, c)/∂a = 1", lambda grad: grad),
+], promote="same", scalar="other")
+
+fmod = Op("fmod", "FmodBackward1", np.fmod, "fmod(a, b)", [
+    Rule("self", "∂fmod(a, b)/∂a = 1", lambda grad: grad),
+    Rule("other", "∂fmod(a, b)/∂b = −trunc(a/b)",
+         lambda grad, self, other: -grad * like(grad, np.trunc(raw(self) / raw(other)))),
+], promote="same")
+
+
 # -- elementwise functions ---------------------------------------------------------------------
 
 exp = Op("exp", "ExpBackward0", np.exp, "exp(a)", [

@@ -64,7 +64,7 @@ class Node:
             if tensors:
                 if g._data.dtype != self.dtypes[i]:  # e.g. float32 flowing into a float64 input
                     g = g.to(self.dtypes[i])
-            elif g.dtype != self.dtypes[i]:
+            elif g.dtype is not self.dtypes[i] and g.dtype != self.dtypes[i]:
                 g = g.astype(self.dtypes[i])
             out.append(g)
         return out
