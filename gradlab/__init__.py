@@ -23,8 +23,8 @@ from ._compare import all, any
 from ._tensor import TABLE_METHODS as _TABLE_METHODS, Tensor, cat, matmul, stack, where
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
-from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
-                     randn_like, randperm, seed)
+from .random import (Generator, initial_seed, manual_seed, multinomial, rand, rand_like, randint,
+                     randn, randn_like, randperm, seed)
 from . import nn, optim, utils  # torch.nn, torch.optim, torch.utils
 from .serialization import load, save
 

@@ -539,6 +539,10 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         """The remainder with the sign of a (C's fmod)."""
         return self._modulo(other, ops.fmod_scalar, ops.fmod)
 
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        from .random import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     def data_ptr(self) -> int:
         """The address of the first element (views of one tensor share its memory)."""
         return self._data.__array_interface__["data"][0]

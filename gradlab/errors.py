@@ -279,6 +279,33 @@ ERRORS = {
         "Give your Function subclass `@staticmethod def backward(ctx, grad_output)` returning "
         "one gradient per forward argument."),
 
+    "multinomial_dims": (
+        RuntimeError,
+        "prob_dist must be 1 or 2 dim",
+        "multinomial draws from one distribution (a 1-D tensor of weights) or from one per row of "
+        "a 2-D tensor."),
+    "multinomial_dtype": (
+        RuntimeError,
+        "multinomial only supports floating-point dtypes for input, got: {legacy}",
+        "The weights are probabilities: convert counts first, e.g. `{plain}.float()`."),
+    "multinomial_values": (
+        RuntimeError,
+        "probability tensor contains either `inf`, `nan` or element < 0",
+        "Each weight is a probability (or a count): finite and 0 or more."),
+    "multinomial_sum": (
+        RuntimeError,
+        "invalid multinomial distribution (sum of probabilities <= 0)",
+        "At least one category needs a positive weight, or nothing could be drawn."),
+    "multinomial_count": (
+        RuntimeError,
+        "cannot sample n_sample <= 0 samples",
+        "num_samples is how many indices to draw: at least 1."),
+    "multinomial_without_replacement": (
+        RuntimeError,
+        "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+        "Without replacement each category can be drawn once, so num_samples can't exceed the "
+        "number of categories. Pass replacement=True to draw with repeats."),
+
     # == Shapes and broadcasting: view/reshape/expand, dims, cat/stack, and combining shapes.
     "broadcast": (
         RuntimeError,

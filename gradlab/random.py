@@ -81,3 +81,35 @@ def rand_like(t, dtype=None, requires_grad=False):
 def randperm(n, generator=None, dtype=None):
     rng = (generator or default_generator)._rng
     return _finish(rng.permutation(n).astype(np.int64), dtype, False)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """Indices drawn from the categories whose (unnormalised) weights are ``input``'s last dim,
+    one row of draws per row of a 2-D input; int64, no graph. Without replacement each index
+    appears at most once (PyTorch's method: the top ``num_samples`` of p / Exponential(1)).
+    The draws come from gradlab's generator, so they differ from PyTorch's for the same seed."""
+    from ._tensor import Tensor
+    if input.ndim not in (1, 2):
+        raise error("multinomial_dims")
+    if not input.dtype.is_floating_point:
+        raise error("multinomial_dtype", input, legacy=_dtype.LEGACY_NAMES[input.dtype])
+    p = input._data.astype(np.float64).reshape(-1, input.shape[-1])
+    if not np.isfinite(p).all() or (p < 0).any():
+        raise error("multinomial_values")
+    if (p.sum(axis=1) <= 0).any():
+        raise error("multinomial_sum")
+    if num_samples <= 0:
+        raise error("multinomial_count")
+    if not replacement and num_samples > p.shape[1]:
+        raise error("multinomial_without_replacement")
+    rng = (generator or default_generator)._rng
+    if replacement:
+        cdf = np.cumsum(p, axis=1)
+        u = rng.random((p.shape[0], num_samples)) * cdf[:, -1:]
+        out = np.stack([np.searchsorted(row, draws, side="right") for row, draws in zip(cdf, u)])
+        out = np.minimum(out, p.shape[1] - 1)
+    else:
+        keys = p / rng.exponential(1.0, p.shape)
+        out = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    out = out.astype(np.int64)
+    return Tensor._make(out if input.ndim == 2 else out[0])
