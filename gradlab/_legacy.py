@@ -4,7 +4,8 @@
 They predate ``torch.tensor`` and older tutorials (micrograd among them) still use them. The rules
 are PyTorch's: integers are sizes (the values are zeros here, uninitialised in PyTorch), one
 sequence or array is data converted to the class's dtype (float32 for ``torch.Tensor``), one
-tensor is wrapped without conversion, and ``requires_grad``/``dtype`` keywords are refused.
+tensor is aliased (``AliasBackward0`` when it requires grad), and ``requires_grad``/``dtype``
+keywords are refused.
 """
 from __future__ import annotations
 
@@ -62,9 +63,9 @@ def new(dtype, args, kwargs, cls_name="Tensor"):
         if data.dtype is not dtype and cls_name != "Tensor":
             raise error("legacy_dtype", data, expected=_CPP_NAMES[dtype.name],
                         got=_CPP_NAMES[data.dtype.name], cls=cls_name, dtype=dtype.name)
-        if data.requires_grad:
-            raise error("legacy_alias_grad", data)
-        return data.detach()  # an alias: same memory, outside any graph
+        from . import ops
+        from ._record import record
+        return record(ops.alias, data)  # same memory; AliasBackward0 when data requires grad
     if isinstance(data, str):
         raise error("legacy_str")
     if isinstance(data, np.ndarray):

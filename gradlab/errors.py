@@ -650,7 +650,7 @@ ERRORS = {
         "first: `{plain}.float().norm()`."),
     "vector_norm_ord": (
         TypeError,
-        "linalg_vector_norm(): argument 'ord' must be Number, not {type}",
+        "linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type}",
         "vector_norm's ord is a number (2, 1, float('inf'), ...). 'fro' and 'nuc' are matrix "
         "norms: torch.linalg.norm(A, 'fro') or torch.linalg.matrix_norm."),
     "matrix_norm": (
@@ -1084,11 +1084,6 @@ ERRORS = {
         "layout=Strided, requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt)))",
         "torch.{cls}(t) wraps an existing tensor without converting it, so t must already have "
         "that dtype. Convert instead: `{plain}.to(torch.{dtype})`."),
-    "legacy_alias_grad": (
-        NotImplementedError,
-        "gradlab.Tensor(t) for a t that requires grad is not supported (PyTorch records AliasBackward0)",
-        "gradlab's own message: it has no AliasBackward0 node yet. Use `{plain}.view_as({plain})` "
-        "for a differentiable alias, or `{plain}.detach()` for one outside the graph."),
     "variable_data": (
         TypeError,
         "Variable data has to be a tensor, but got {type}",

@@ -1,13 +1,10 @@
-"""The differentiable ops issue 12 adds to the op table, tested before they exist.
+"""The differentiable ops issue 12 added to the op table, each checked against torch.
 
 Each row is checked like every op in test_ops_vs_torch.py / test_finite_differences.py: values,
 dtype, node name and gradients against torch (``oracle.run_both``), and gradlab's gradient
 against central finite differences of gradlab's own forward in float64. Boundary rows check the
-values and gradients torch gives where the function's domain ends (nan/inf included).
-
-A row is xfail(strict=True) while gradlab lacks the name it calls, so adding the op (one table
-entry, see docs/new_ops_spec.md) is all it takes: the mark then lifts by itself, and the row
-must pass.
+values and gradients torch gives where the function's domain ends (nan/inf included). The rows
+were written (xfail) before the ops existed, from docs/new_ops_spec.md.
 """
 from __future__ import annotations
 
@@ -23,26 +20,8 @@ torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
 
 
-def _has(path):
-    obj = gradlab
-    for part in path.split("."):
-        if not hasattr(obj, part):
-            return False
-        obj = getattr(obj, part)
-    return True
-
-
-GAPS = {}
-
-
 def _row(id, needs, *values):
-    gap = next((GAPS[n] for n in needs if n in GAPS), None)
-    if gap:
-        mark = pytest.mark.xfail(strict=True, reason=gap)
-    else:
-        mark = pytest.mark.xfail(not all(_has(n) for n in needs), strict=True,
-                                 reason=f"needs {', '.join(needs)}: issue 12 (docs/new_ops_spec.md)")
-    return pytest.param(*values, id=id, marks=mark)
+    return pytest.param(*values, id=id)
 
 
 def _sample(domain, shape, rng):
@@ -126,7 +105,6 @@ def test_inplace_form_records_torchs_node(name, domain):
 INPLACE_WITHOUT_DERIVATIVE = {"asinh", "acosh", "atanh"}
 
 
-@pytest.mark.xfail(not _has("sin_"), strict=True, reason="needs sin_: issue 12")
 def test_inplace_on_leaf_is_refused_like_torch():
     """The introductory video tutorial's cell that raises: torch.sin_ on a leaf requiring grad."""
     a_t = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
@@ -181,7 +159,6 @@ def test_norm_vs_torch(f):
     run_both(f, x)
 
 
-@pytest.mark.xfail(not _has("Tensor.norm"), strict=True, reason="needs Tensor.norm: issue 12")
 def test_norm_of_zero_has_zero_gradient_like_torch():
     g = gradlab.zeros(3, requires_grad=True)
     t = torch.zeros(3, requires_grad=True)
@@ -217,8 +194,6 @@ def test_binary_cross_entropy_vs_torch(f, domain):
     run_both(f, x, y, requires_grad=[True, False])
 
 
-@pytest.mark.xfail(not _has("nn.functional.binary_cross_entropy"), strict=True,
-                   reason="needs F.binary_cross_entropy: issue 12")
 def test_bce_at_zero_and_one_clamps_like_torch():
     """log is clamped at −100 in the forward, and the backward divides by max(p(1−p), 1e-12)."""
     p = np.array([0.0, 1.0], np.float32)
@@ -242,24 +217,18 @@ def _legendre(L):
     return LegendrePolynomial3
 
 
-FUNCTION = pytest.mark.xfail(not _has("autograd.Function"), strict=True, reason="needs torch.autograd.Function: issue 12")
-
-
-@FUNCTION
 def test_custom_function_vs_torch():
     """Values, gradients and the node name ``<ClassName>Backward`` (no 0 suffix), as torch."""
     x = np.linspace(-1, 1, 7).astype(np.float32)
     run_both(lambda L, t: _legendre(L).apply(t), x)
 
 
-@FUNCTION
 def test_custom_function_gradcheck():
     P3 = _legendre(gradlab)
     x = gradlab.tensor(np.linspace(-1, 1, 5), requires_grad=True)
     assert gradlab.autograd.gradcheck(P3.apply, (x,))
 
 
-@FUNCTION
 def test_custom_function_context():
     """needs_input_grad, mark_non_differentiable and a non-tensor argument, as torch has them."""
     def make(L):
@@ -286,3 +255,216 @@ def test_custom_function_context():
         values.sum().backward()
         out[L.__name__] = (node_name(values), index.requires_grad, x.grad.tolist())
     assert out["gradlab"] == out["torch"]
+
+
+# -- what a learner sees, gradlab against torch: reprs, node names, errors -------------------------
+
+def shown(lib, expr, setup=""):
+    """What ``expr`` shows under ``lib``: its repr, or ``<ExceptionType>: <message>``."""
+    ns = {"torch": lib, "F": lib.nn.functional, "nn": lib.nn, "math": math}
+    if setup:
+        exec(setup, ns)
+    try:
+        return repr(eval(expr, ns))
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def same(expr, setup=""):
+    assert shown(gradlab, expr, setup) == shown(torch, expr, setup)
+
+
+X = "x = torch.tensor([[5., -3., 0.5], [2.5, -1., 4.]], requires_grad=True)"
+SEEN = [
+    # in-place forms: recorded on a non-leaf, refused on a leaf, refused when the dtype can't hold
+    "x.exp_()", "(x * 1).sin_()", "(x * 1).sign_()", "hasattr(torch, 'sign_'), hasattr(torch, 'sin_')",
+    "torch.tensor([1, 2]).sin_()", "torch.sin(torch.tensor([1, 2]))", "torch.sign(torch.tensor([True, False]))",
+    "torch.sign(x)", "torch.exp2(torch.tensor([3]))", "(x * 1).abs_().relu_().sqrt_()",
+    # norms
+    "x.norm()", "x.norm(1)", "x.norm(dim=1)", "torch.norm(x, 3, 0, True)", "x.norm(p='fro')",
+    "x.norm(float('inf'))", "x.norm(0)", "torch.linalg.vector_norm(x, -float('inf'), dim=(0, 1))",
+    "torch.linalg.norm(x)", "torch.tensor([3, 4]).norm()", "torch.linalg.vector_norm(x, 'fro')",
+    "torch.linalg.vector_norm(x, dtype=torch.float64)", "torch.zeros(0).norm()",
+    # BCE and its errors
+    "F.binary_cross_entropy(torch.tensor([0.2, 0.9]), torch.tensor([0., 1.]))",
+    "F.binary_cross_entropy(torch.tensor([0., 1.]), torch.tensor([1., 0.]), reduction='none')",
+    "F.binary_cross_entropy(torch.tensor([1.5]), torch.tensor([1.]))",
+    "F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([-0.5]))",
+    "F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1., 0.]))",
+    "F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1]))",
+    "F.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.]), reduction='avg')",
+    "F.binary_cross_entropy_with_logits(torch.tensor([0.5]), torch.tensor([1., 0.]))",
+    "F.binary_cross_entropy_with_logits(torch.tensor([100., -100.]), torch.tensor([0., 1.]))",
+    "nn.BCELoss(), nn.BCEWithLogitsLoss(pos_weight=torch.tensor([2.]))",
+    "nn.BCEWithLogitsLoss(reduction='sum')(x, torch.ones(2, 3))",
+    # split, chunk, %, fmod, data_ptr, multinomial
+    "x.split(2, 1)", "torch.split(x, [1, 2], dim=1)", "x.chunk(2)", "x.chunk(5, 1)",
+    "x.split(0)", "x.split(-1)", "x.split([1, 1])", "x.split([3, -1], 1)", "x.chunk(0)",
+    "torch.zeros(0).chunk(2)", "x % 2", "x % -1.5", "torch.remainder(x, x.detach() + 10)",
+    "torch.fmod(x, 2)", "x.fmod(torch.tensor([2., -2., 3.]))", "torch.tensor([5, -3]) % 2",
+    "torch.tensor([5, -3]) % 0", "torch.tensor([5., -3.]) % 0", "torch.tensor([5, -3]) % 2.5",
+    "torch.tensor([5, 3]) % torch.tensor([2, 0])",
+    "x[1:].data_ptr() - x.data_ptr() == 12, x.data_ptr() == x.view(-1).data_ptr()",
+    "torch.multinomial(torch.zeros(3), 1)", "torch.multinomial(torch.ones(3), 5)",
+    "torch.multinomial(torch.tensor([1., -1.]), 1)", "torch.multinomial(torch.ones(2, 2, 2), 1)",
+    "torch.multinomial(torch.tensor([1, 2]), 1)", "torch.multinomial(torch.ones(3), 0)",
+    "torch.multinomial(torch.tensor([0., 1., 0.]), 1)", "torch.multinomial(torch.tensor([1., 0., 0.]), 2)",
+    "torch.multinomial(torch.ones(2, 3), 2).shape", "torch.ones(4).multinomial(4).sum()",
+    # the legacy constructor of a tensor that requires grad: an alias
+    "torch.Tensor(x)", "torch.FloatTensor(x).grad_fn.next_functions[0][0].variable is x",
+]
+
+
+@pytest.mark.parametrize("expr", SEEN)
+def test_shows_what_torch_shows(expr):
+    same(expr, X)
+
+
+def test_split_pieces_send_their_gradients_back():
+    def f(L, t):
+        a, b, c = t.split([1, 2, 1], dim=1)
+        return a * 3 + b.sum(1, keepdim=True) - c.exp()
+    run_both(f, np.arange(12, dtype=np.float32).reshape(3, 4) / 10)
+
+
+def test_inplace_sin_of_a_leaf_is_refused():
+    same("torch.sin_(x)", X)
+    same("x.sin_()", X)
+
+
+# -- custom autograd.Function: the rest of ctx, and the errors --------------------------------------
+
+FUNCTIONS = '''
+class Cube(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, scale=1.0):
+        ctx.save_for_backward(x)
+        ctx.scale = scale
+        return x ** 3 * scale
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * 3 * x ** 2 * ctx.scale, None
+
+
+class TooFew(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class WrongShape(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.sum()
+
+    @staticmethod
+    def backward(ctx, g):
+        return torch.ones(5)
+
+
+class Number(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return 2.0
+
+
+class NewStyle(torch.autograd.Function):
+    @staticmethod
+    def forward(x, k):
+        return x * k
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.k = inputs[1]
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.k, None
+
+
+class NoBackward(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x + 1
+
+
+class Twice(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.mark_non_differentiable
+        return x * 2, x * 3
+
+    @staticmethod
+    def backward(ctx, g1, g2):
+        return g1 * 2 + g2 * 3
+
+x = torch.tensor([1.0, -2.0, 0.5], requires_grad=True)
+'''
+
+FUNCTION_SEEN = [
+    "Cube.apply(x)", "Cube.apply(x, 2.0).grad_fn.scale", "Cube.apply(x).grad_fn.name()",
+    "type(Cube.apply(x).grad_fn).__name__", "Cube.apply(x).grad_fn.next_functions[0][0].variable is x",
+    "Cube.apply(x.detach())", "Cube.apply(x, 2.0).sum().backward() or x.grad",
+    "TooFew.apply(x, x).sum().backward()", "WrongShape.apply(x).backward()",
+    "Number.apply(x).sum().backward()", "NewStyle.apply(x, 3.0).sum().backward() or x.grad",
+    "NoBackward.apply(x).sum().backward()",
+    "torch.autograd.grad(Cube.apply(x).sum(), x, create_graph=True)",
+]
+
+
+@pytest.mark.parametrize("expr", FUNCTION_SEEN)
+def test_custom_function_shows_what_torch_shows(expr):
+    same(expr, FUNCTIONS)
+
+
+def test_custom_function_second_derivative_like_torch():
+    """backward written with tensor ops: create_graph records it, so d²(x³)/dx² = 6x."""
+    out = {}
+    for L in (gradlab, torch):
+        ns = {"torch": L}
+        exec(FUNCTIONS, ns)
+        x = ns["x"]
+        (g,) = L.autograd.grad(ns["Cube"].apply(x).sum(), x, create_graph=True)
+        g.sum().backward()
+        out[L.__name__] = (node_name(g), x.grad.tolist())
+    assert out["gradlab"] == out["torch"]
+
+
+def test_custom_function_saved_tensor_checks_like_torch():
+    """A saved input changed in place, and a second backward: torch's errors."""
+    setup = FUNCTIONS + "y = x * 1\nz = Cube.apply(y)\n"
+    same("y.add_(1) and z.sum().backward()", setup)
+    same("z.sum().backward() or z.sum().backward()", setup)
+
+
+def test_custom_function_gradcheck_catches_a_wrong_backward():
+    class Wrong(gradlab.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 2 * x ** 2  # should be 3x²
+    x = gradlab.tensor([0.5, -1.5], dtype=gradlab.float64, requires_grad=True)
+    with pytest.raises(gradlab.autograd.GradcheckError):
+        gradlab.autograd.gradcheck(Wrong.apply, (x,))
+
+
+def test_custom_function_with_two_differentiable_outputs_is_gradlabs_limit():
+    ns = {"torch": gradlab}
+    exec(FUNCTIONS, ns)
+    with pytest.raises(NotImplementedError, match="one differentiable output"):
+        ns["Twice"].apply(ns["x"])

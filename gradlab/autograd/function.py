@@ -75,6 +75,8 @@ class BackwardCFunction(FunctionCtx, Node):
         result = type(self)._function.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
+        if len(result) > self._nargs and all(g is None for g in result[self._nargs:]):
+            result = result[:self._nargs]  # extra Nones are allowed, as in PyTorch
         if len(result) != self._nargs:
             raise error("function_grad_count", node=self.name(), expected=self._nargs, got=len(result))
         out = []

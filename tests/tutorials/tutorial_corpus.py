@@ -706,7 +706,8 @@ for t in range(2000):
         d.grad = None
 
 print(f'Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)')
-""", note="docstrings and comments dropped")
+""", needs=["float32 sums of 2000 terms in torch's reduction order (its cascade of vector "
+            "partial sums), and sin to SLEEF's last bit"], note="docstrings and comments dropped")
 
 case("two-layer-autograd", "two-layer-autograd", """\
 import torch
