@@ -547,6 +547,18 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         """The address of the first element (views of one tensor share its memory)."""
         return self._data.__array_interface__["data"][0]
 
+    def softmax(self, dim=None, dtype=None):
+        if dim is None:  # the method has no implicit dim (F.softmax warns and picks one)
+            raise error("softmax_dim", name="softmax")
+        from .nn.functional import softmax
+        return softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim=None, dtype=None):
+        if dim is None:
+            raise error("softmax_dim", name="log_softmax")
+        from .nn.functional import log_softmax
+        return log_softmax(self, dim, dtype=dtype)
+
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return linalg.tensor_norm(self, p, dim, keepdim, dtype)
 

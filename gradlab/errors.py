@@ -894,6 +894,11 @@ ERRORS = {
         "mode= is 'fan_in' (the default: keeps forward activations' scale) or 'fan_out' (keeps "
         "gradients' scale)."),
 
+    "softmax_dim": (
+        TypeError,
+        "{name}() missing 1 required positional arguments: \"dim\"",
+        "x.{name}(dim) needs the dimension whose entries become probabilities: dim=-1 (or 1) for "
+        "the classes of each row of a batch."),
     "bce_size": (
         ValueError,
         "Using a target size ({target_shape}) that is different to the input size ({input_shape}) is "

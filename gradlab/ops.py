@@ -237,8 +237,8 @@ def _pow_scalar_grad(grad, self, exponent):
 def _pow_scalar(a, exponent):
     # PyTorch's CPU kernel multiplies out the small integer powers (PowKernel.cpp): x³ is x·x·x,
     # which can differ from NumPy's power in the last bit.
-    if exponent == 3:
-        return a * a * a
+    if a.dtype.kind != "b" and (exponent == 2 or exponent == 3):
+        return a * a if exponent == 2 else a * a * a
     if a.dtype == np.float32:  # the rest as √, 1/√, 1/x² or (SLEEF's pow) correctly rounded
         if exponent == 0.5:
             return np.sqrt(a)

@@ -310,6 +310,7 @@ SEEN = [
     "torch.multinomial(torch.tensor([1, 2]), 1)", "torch.multinomial(torch.ones(3), 0)",
     "torch.multinomial(torch.tensor([0., 1., 0.]), 1)", "torch.multinomial(torch.tensor([1., 0., 0.]), 2)",
     "torch.multinomial(torch.ones(2, 3), 2).shape", "torch.ones(4).multinomial(4).sum()",
+    "x.softmax(1)", "x.log_softmax(dim=0)", "x.softmax(-1, dtype=torch.float64)", "x.softmax()",
     # the legacy constructor of a tensor that requires grad: an alias
     "torch.Tensor(x)", "torch.FloatTensor(x).grad_fn.next_functions[0][0].variable is x",
 ]
