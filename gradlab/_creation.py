@@ -15,6 +15,20 @@ from ._tensor import Tensor
 from .errors import error
 
 
+def _dtype_arg(fn, dtype):
+    """PyTorch's argument check: a dtype is a gradlab dtype or Python's float, int or bool
+    (a string such as 'float32' or a NumPy type is refused)."""
+    if dtype is None or isinstance(dtype, _dtype.dtype) or dtype in (float, int, bool):
+        return dtype
+    raise error("dtype_argument", fn=fn, type=type(dtype).__name__)
+
+
+def _tensor_arg(fn, t):
+    if not isinstance(t, Tensor):
+        raise error("tensor_argument", fn=fn, type=type(t).__name__)
+    return t
+
+
 def _finish(data, dtype, requires_grad):
     if dtype is not None:
         data = data.astype(_dtype.to_dtype(dtype).np, copy=False)
@@ -41,6 +55,8 @@ def _infer_dtype(values):
             kinds.add(1)
         elif isinstance(v, numbers.Real):
             kinds.add(2)
+        elif isinstance(v, str):
+            raise error("tensor_str")
         else:
             raise error("infer_dtype", type=type(v).__name__)
     return {0: _dtype.bool_, 1: _dtype.int64, 2: _dtype.default_float}[max(kinds, default=2)]
@@ -53,7 +69,9 @@ def _check_rectangular(values):
     while level and isinstance(level[0], (list, tuple)):
         length = len(level[0])
         for v in level:
-            if not isinstance(v, (list, tuple)) or len(v) != length:
+            if not isinstance(v, (list, tuple)):
+                raise error("not_a_sequence")
+            if len(v) != length:
                 got = len(v) if isinstance(v, (list, tuple)) else type(v).__name__
                 raise error("ragged_list", length=length, dim=dim, got=got)
         level = [x for v in level for x in v]
@@ -67,6 +85,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     if dtype is None and (type(data) is float or type(data) is list and data and all(
             type(v) is float for v in data)):  # the common case, fast: float32 from floats
         return _finish(np.array(data, dtype=np.float32), None, requires_grad)
+    _dtype_arg("tensor", dtype)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
@@ -116,40 +135,75 @@ def _flat_size(size):
     return tuple(size[0]) if len(size) == 1 and not isinstance(size[0], numbers.Integral) else size
 
 
-def _shape(size):
+def _size_types(size, fn=None):
+    """``size`` as a flat tuple, with PyTorch's TypeError for a size that isn't whole numbers
+    (naming the factory ``fn`` when given, as PyTorch's argument parser does)."""
+    if fn is not None and len(size) == 1 and not isinstance(size[0], numbers.Integral) \
+            and (isinstance(size[0], str) or not hasattr(size[0], "__len__")):
+        raise error("size_argument", fn=fn, type=type(size[0]).__name__)  # zeros(2.5)
     size = _flat_size(size)
-    for s in size:
+    for pos, s in enumerate(size, 1):
         if not isinstance(s, numbers.Integral):
+            if fn is not None:
+                raise error("size_unpack", fn=fn, pos=pos, type=type(s).__name__)
             raise error("size_not_int", type=type(s).__name__)
+    return size
+
+
+def _shape(size, fn=None):
+    size = _size_types(size, fn)
+    for s in size:
         if s < 0:
             raise error("negative_dimension", size=s, sizes=list(size))
     return tuple(int(s) for s in size)
 
 
-def _filled(fill, size, dtype, requires_grad):
+def _allocate(make, shape, dtype):
+    """``make()``, with PyTorch's errors where the storage can't exist (NumPy raises its own)."""
+    nbytes = dtype.np.itemsize
+    for s in shape:
+        nbytes *= s
+    if nbytes >= 2 ** 63:
+        raise error("storage_overflow", sizes=list(shape))
+    try:
+        return make()
+    except MemoryError:
+        raise error("cannot_allocate", nbytes=nbytes) from None
+    except ValueError as e:
+        if "too big" not in str(e):  # NumPy: "array is too big; `arr.size * ...`"
+            raise
+        raise error("cannot_allocate", nbytes=nbytes) from None
+
+
+def _filled(fill, size, dtype, requires_grad, fn=None):
     dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
-    return _finish(np.full(_shape(size), fill, dtype=dtype.np), None, requires_grad)
+    shape = _shape(size, fn)
+    data = _allocate(lambda: np.full(shape, fill, dtype=dtype.np), shape, dtype)
+    return _finish(data, None, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
     _device.check(device)
-    if any(isinstance(s, numbers.Integral) and s < 0 for s in _flat_size(size)):
+    if any(s < 0 for s in _size_types(size, "zeros")):
         raise error("zeros_negative")  # zeros' own message
-    return _filled(0, size, dtype, requires_grad)
+    return _filled(0, size, _dtype_arg("zeros", dtype), requires_grad, "zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
     _device.check(device)
-    return _filled(1, size, dtype, requires_grad)
+    return _filled(1, size, _dtype_arg("ones", dtype), requires_grad, "ones")
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
     _device.check(device)
-    return _filled(0, size, dtype, requires_grad)
+    return _filled(0, size, _dtype_arg("empty", dtype), requires_grad, "empty")
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     _device.check(device)
+    _dtype_arg("full", dtype)
+    if not isinstance(fill_value, (numbers.Number, np.generic, Tensor)):
+        raise error("fill_value_argument", fn="full", type=type(fill_value).__name__)
     if dtype is None:
         dtype = _infer_dtype(fill_value)
     return _filled(fill_value, (size,), dtype, requires_grad)
@@ -160,14 +214,17 @@ def _like(t, dtype):
 
 
 def zeros_like(t, dtype=None, requires_grad=False):
+    _tensor_arg("zeros_like", t)
     return zeros(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False):
+    _tensor_arg("ones_like", t)
     return ones(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):
+    _tensor_arg("full_like", t)
     return full(t.shape, fill_value, dtype=_like(t, dtype), requires_grad=requires_grad)
 
 
@@ -175,8 +232,12 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     _device.check(device)
     if end is None:
         start, end = 0, start
-    if step == 0:
+    if step == 0 or step != step:   # nan counts as zero, as in PyTorch
         raise error("arange_zero_step")
+    if not (np.isfinite(start) and np.isfinite(end)):
+        raise error("arange_range", start=_number(start), end=_number(end))
+    if (end - start) * step < 0:
+        raise error("arange_sign")
     if dtype is None:
         dtype = _infer_dtype([start, end, step])
     dtype = _dtype.to_dtype(dtype)
@@ -186,6 +247,11 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     else:
         data = np.arange(start, end, step, dtype=dtype.np)
     return _finish(data, None, requires_grad)
+
+
+def _number(x):
+    """How PyTorch prints a range bound: 0, 2.5, nan, inf, -inf."""
+    return str(x) if isinstance(x, numbers.Integral) else f"{x:g}"
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
@@ -200,8 +266,11 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     last bit), and plain double for integer dtypes (about 1 case in 10 differs by one).
     """
     _device.check(device)
+    if not isinstance(steps, numbers.Integral):
+        raise error("linspace_steps_type", start=type(start).__name__, end=type(end).__name__,
+                    steps=type(steps).__name__)
     if steps < 0:
-        raise error("linspace_steps")
+        raise error("linspace_negative")
     dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
     steps = int(steps)
     kind = dtype.np.type if dtype.is_floating_point else np.float64  # PyTorch's step_t
@@ -221,5 +290,8 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     _device.check(device)
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise error("eye_negative", which=name, value=v)
     dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
     return _finish(np.eye(n, m, dtype=dtype.np), None, requires_grad)

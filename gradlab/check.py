@@ -1,7 +1,9 @@
 """Self-checks for the course notebooks: ``from gradlab import check``.
 
 Three helpers, all printing stable plain text (no colours, no addresses, no timings) so that a
-notebook's stored output can be compared by nbval run after run:
+notebook's stored output can be compared by nbval run after run. The marks are ASCII words
+(``[PASS]``, ``[FAIL]``, ``[NOT YET]``, ``Predict:``), not emoji: every font has them, so they
+read the same in any browser on any machine (Chromium on Debian has no emoji font).
 
 ``check.answer("x.grad", [4.0, 6.0], hint="...")``
     Evaluates ``"x.grad"`` in the *caller's* namespace and compares it with the expected value.
@@ -30,6 +32,12 @@ __all__ = ["answer", "predict", "compare", "Result"]
 
 _RTOL = 1e-5
 _ATOL = 1e-8
+
+# The marks the checks print: ASCII, so that no font is missing them (tests/test_check.py).
+PASS = "[PASS]"
+FAIL = "[FAIL]"
+NOT_YET = "[NOT YET]"
+PREDICT = "Predict:"
 
 
 class Result:
@@ -109,8 +117,9 @@ def compare(name: str, ours, reference, rtol: float = _RTOL, atol: float = _ATOL
             hint: str = "") -> Result:
     """Compare ``ours`` with ``reference``, print one line, return a truthy/falsy ``Result``.
 
-    ``✅ name: exact match`` · ``✅ name: approximately equal (max difference 2.4e-07)`` ·
-    ``❌ name: max difference 0.5 — hint: ...`` · ``❌ name: shape (3,), expected shape (2,)``.
+    ``[PASS] name: exact match`` · ``[PASS] name: approximately equal (max difference 2.4e-07)``
+    · ``[FAIL] name: max difference 0.5 — hint: ...`` · ``[FAIL] name: shape (3,), expected
+    shape (2,)``.
     """
     try:
         a = _to_numpy(ours)
@@ -123,20 +132,20 @@ def compare(name: str, ours, reference, rtol: float = _RTOL, atol: float = _ATOL
             same = bool(ours == reference)
         except Exception:
             same = False
-        line = f"✅ {name}: exact match" if same else _with_hint(
-            f"❌ {name}: not equal to the expected value", hint)
+        line = f"{PASS} {name}: exact match" if same else _with_hint(
+            f"{FAIL} {name}: not equal to the expected value", hint)
         print(line)
         return Result(same, line)
 
     if a.shape != b.shape:
-        line = _with_hint(f"❌ {name}: shape {_shape(a)}, expected shape {_shape(b)}", hint)
+        line = _with_hint(f"{FAIL} {name}: shape {_shape(a)}, expected shape {_shape(b)}", hint)
         print(line)
         return Result(False, line)
 
     a64 = a.astype(np.float64)
     b64 = b.astype(np.float64)
     if np.array_equal(a64, b64, equal_nan=True):
-        line = f"✅ {name}: exact match"
+        line = f"{PASS} {name}: exact match"
         print(line)
         return Result(True, line)
 
@@ -151,11 +160,11 @@ def compare(name: str, ours, reference, rtol: float = _RTOL, atol: float = _ATOL
     maxdiff = float(diff.max()) if diff.size else 0.0
 
     if np.allclose(a64, b64, rtol=rtol, atol=atol, equal_nan=True):
-        line = f"✅ {name}: approximately equal (max difference {_fmt(maxdiff)})"
+        line = f"{PASS} {name}: approximately equal (max difference {_fmt(maxdiff)})"
         print(line)
         return Result(True, line)
 
-    line = _with_hint(f"❌ {name}: max difference {_fmt(maxdiff)}", hint)
+    line = _with_hint(f"{FAIL} {name}: max difference {_fmt(maxdiff)}", hint)
     print(line)
     return Result(False, line)
 
@@ -174,15 +183,15 @@ def answer(expr: str, expected, *, hint: str = "", rtol: float = _RTOL,
         finally:
             del frame
     except (NameError, AttributeError):
-        print(f"⏳ not yet: {expr} is not defined — run your solution cell above, "
+        print(f"{NOT_YET} {expr} is not defined — run your solution cell above, "
               f"then run this cell again.")
         return None
     except Exception as exc:  # noqa: BLE001 - a learner's bug must not crash the check cell
-        line = _with_hint(f"❌ {expr}: evaluating it raised {type(exc).__name__}: {exc}", hint)
+        line = _with_hint(f"{FAIL} {expr}: evaluating it raised {type(exc).__name__}: {exc}", hint)
         print(line)
         return Result(False, line)
     if value is None:
-        print(f"⏳ not yet: {expr} is None — run your solution cell above, "
+        print(f"{NOT_YET} {expr} is None — run your solution cell above, "
               f"then run this cell again.")
         return None
     return compare(expr, value, expected, rtol, atol, hint=hint)
@@ -209,7 +218,7 @@ class Prediction:
     def _repr_html_(self) -> str:
         parts = [
             '<div class="gradlab-predict">',
-            f"<p><b>🤔 Predict:</b> {_html_text(self.question)}</p>",
+            f"<p><b>{PREDICT}</b> {_html_text(self.question)}</p>",
             "<details><summary>Reveal the answer</summary>",
             f"<p><b>Answer:</b> {_html_text(self.answer)}</p>",
         ]
@@ -219,7 +228,7 @@ class Prediction:
         return "".join(parts)
 
     def __repr__(self) -> str:
-        lines = [f"🤔 Predict: {self.question}", f"   Answer (think first!): {self.answer}"]
+        lines = [f"{PREDICT} {self.question}", f"   Answer (think first!): {self.answer}"]
         if self.explain:
             lines.append(f"   Why: {self.explain}")
         return "\n".join(lines)

@@ -29,7 +29,7 @@ GradcheckError.__module__ = "gradlab.autograd.gradcheck"
 ERRORS = {
     # == Creating and converting tensors: torch.tensor, zeros, arange, randn, and turning a tensor back into Python values.
     "infer_dtype": (
-        TypeError,
+        RuntimeError,
         "Could not infer dtype of {type}",
         "torch.tensor() takes numbers, bools, tensors and (nested) lists or tuples of them; one "
         "element is a {type}. Convert it to a number first (float(x), int(x))."),
@@ -67,8 +67,99 @@ ERRORS = {
         "step must be nonzero",
         "arange(start, end, step) counts from start in steps of step; a step of 0 never reaches "
         "end. Use a positive step to count up or a negative one to count down."),
-    "normal_int": (
+    "tensor_str": (
+        TypeError,
+        "new(): invalid data type 'str'",
+        "A tensor holds numbers, and one element is a string. Convert it first (float(\"1.5\")), or "
+        "keep text in a Python list next to the tensor."),
+    "not_a_sequence": (
+        TypeError,
+        "not a sequence",
+        "A tensor is a rectangular grid: at each depth every element must be a list, or every "
+        "element a number. One row here is a number where the others are lists."),
+    "dtype_argument": (
+        TypeError,
+        "{fn}(): argument 'dtype' must be torch.dtype, not {type}",
+        "dtype= takes a torch dtype (torch.float32, torch.int64, ...) or Python's float/int/bool, "
+        "not a {type}: write dtype=torch.float32 rather than 'float32' or np.float32."),
+    "tensor_argument": (
+        TypeError,
+        "{fn}(): argument 'input' (position 1) must be Tensor, not {type}",
+        "torch.{fn}() takes a tensor here, and this is a {type}. Make one with torch.tensor(...) "
+        "(for the _like factories, pass a shape to torch.zeros(2, 3) and friends instead)."),
+    "size_argument": (
+        TypeError,
+        "{fn}(): argument 'size' (position 1) must be tuple of ints, not {type}",
+        "Sizes are whole numbers: torch.{fn}(2, 3) or torch.{fn}((2, 3)). If the size was computed "
+        "(n / 2), use int(...) or // instead."),
+    "size_unpack": (
+        TypeError,
+        "{fn}(): argument 'size' failed to unpack the object at pos {pos} with error \"type must "
+        "be tuple of ints,but got {type}\"",
+        "Sizes are whole numbers, and size number {pos} is a {type}. If it was computed (n / 2), "
+        "use int(...) or // instead."),
+    "fill_value_argument": (
+        TypeError,
+        "{fn}(): argument 'fill_value' (position 2) must be Number, not {type}",
+        "torch.full(size, value) fills the tensor with one number, and this value is a {type}."),
+    "storage_overflow": (
         RuntimeError,
+        "Storage size calculation overflowed with sizes={sizes}",
+        "A tensor of shape {sizes} would need more bytes than a 64-bit number can count. Check the "
+        "arithmetic that produced the shape."),
+    "cannot_allocate": (
+        RuntimeError,
+        "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate memory: "
+        "you tried to allocate {nbytes} bytes. Error code 12 (Cannot allocate memory)",
+        "This tensor needs {nbytes} bytes, more memory than the machine can give. Use a smaller "
+        "shape, or a smaller dtype."),
+    "arange_sign": (
+        RuntimeError,
+        "upper bound and lower bound inconsistent with step sign",
+        "arange(start, end, step) counts from start towards end, so step must point that way: "
+        "positive when end > start, negative to count down (torch.arange(10, 0, -1))."),
+    "arange_range": (
+        RuntimeError,
+        "unsupported range: {start} -> {end}",
+        "arange needs finite bounds to count between; one bound here is nan or infinite."),
+    "linspace_steps_type": (
+        TypeError,
+        "linspace() received an invalid combination of arguments - got ({start}, {end}, {steps}), "
+        "but expected one of:\n"
+        " * (Tensor start, Tensor end, int steps, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+        " * (Number start, Tensor end, int steps, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+        " * (Tensor start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+        " * (Number start, Number end, int steps, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n",
+        "The third argument of linspace is how many points to make, a whole number: use int(...) "
+        "if it was computed."),
+    "linspace_negative": (
+        RuntimeError,
+        "number of steps must be non-negative",
+        "linspace(start, end, steps) makes steps evenly spaced points; a count can't be negative."),
+    "eye_negative": (
+        RuntimeError,
+        "{which} must be greater or equal to 0, got {value}",
+        "eye(n, m) is an n×m identity matrix; sizes are 0 or more, and {which} is {value}."),
+    "randint_range": (
+        RuntimeError,
+        "random_ expects 'from' to be less than 'to', but got from={low} >= to={high}",
+        "randint(low, high, size) draws from low up to high - 1, so high must be greater than low."),
+    "randint_arguments": (
+        TypeError,
+        "randint() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+        " * (int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+        " * (int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+        " * (int low, int high, tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+        " * (int low, int high, tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n",
+        "The size of randint is a tuple, even for one dimension: torch.randint(0, 10, (3,)), not "
+        "torch.randint(0, 10, 3)."),
+    "uniform_int": (
+        NotImplementedError,
+        "\"check_uniform_bounds\" not implemented for '{legacy}'",
+        "Uniformly distributed values in [0, 1) are real numbers, and {dtype} holds integers. Use a "
+        "float dtype (torch.float32), or torch.randint for random integers."),
+    "normal_int": (
+        NotImplementedError,
         "\"normal_kernel_cpu\" not implemented for '{legacy}'",
         "Normally distributed values are real numbers, and {dtype} holds integers. Use a float "
         "dtype (torch.float32), or torch.randint for random integers."),
@@ -777,8 +868,8 @@ ERRORS = {
         "index {index} is out of range",
         "The container has {size} module(s), so valid indices are 0 to {last} (or -{size} to -1)."),
     "parameter_data_type": (
-        TypeError,
-        "Parameter(): argument 'data' must be Tensor, not {type}",
+        AttributeError,
+        "'{type}' object has no attribute 'detach'",
         "nn.Parameter wraps a tensor: `nn.Parameter(torch.tensor(...))` or "
         "`nn.Parameter(torch.randn(3, 2))`."),
     "parameter_int": (
@@ -1189,10 +1280,6 @@ ERRORS = {
         ValueError,
         "dropout probability has to be between 0 and 1, but got {p}",
         "p is the chance that each element is zeroed: 0 keeps everything, 1 drops everything."),
-    "linspace_steps": (
-        RuntimeError,
-        "number of steps must be non-negative",
-        "steps is how many points linspace returns, counting both ends: 0 or more."),
 
     # == Saving and loading: torch.save / torch.load (gradlab's format is a NumPy .npz, never a pickle).
     "tensor_pickle": (

@@ -39,10 +39,14 @@ def initial_seed():
     return default_generator.initial_seed()
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype, normal):
+    """The dtype of randn (``normal``) or rand: a float one, with PyTorch's error for an integer one."""
     dtype = _dtype.default_float if dtype is None else _dtype.to_dtype(dtype)
     if not dtype.is_floating_point:
-        raise error("normal_int", legacy=_dtype.LEGACY_NAMES[dtype], dtype=dtype.name)
+        legacy = _dtype.LEGACY_NAMES[dtype]
+        if normal:
+            raise error("normal_int", legacy=legacy, dtype=dtype.name)
+        raise error("uniform_int", legacy=legacy, dtype=dtype.name)
     return dtype
 
 
@@ -50,7 +54,7 @@ def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_g
     size = sizes if size is None else (size,)  # randn(2, 3) or randn(size=(2, 3)), as in PyTorch
     _device.check(device)
     rng = (generator or default_generator)._rng
-    dtype = _float_dtype(dtype)
+    dtype = _float_dtype(dtype, normal=True)
     return _finish(rng.standard_normal(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)
 
 
@@ -58,13 +62,17 @@ def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_gr
     size = sizes if size is None else (size,)  # rand(2, 3) or rand(size=(2, 3)), as in PyTorch
     _device.check(device)
     rng = (generator or default_generator)._rng
-    dtype = _float_dtype(dtype)
+    dtype = _float_dtype(dtype, normal=False)
     return _finish(rng.random(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)
 
 
 def randint(low, high=None, size=(), generator=None, dtype=None, device=None, requires_grad=False):
     if high is None:
         low, high = 0, low
+    if not isinstance(size, (tuple, list)):
+        raise error("randint_arguments", got=", ".join(type(a).__name__ for a in (low, high, size)))
+    if low >= high:
+        raise error("randint_range", low=low, high=high)
     rng = (generator or default_generator)._rng
     dtype = _dtype.int64 if dtype is None else _dtype.to_dtype(dtype)
     return _finish(rng.integers(low, high, size=_shape((size,)), dtype=np.int64).astype(dtype.np), None, requires_grad)
@@ -79,6 +87,8 @@ def rand_like(t, dtype=None, requires_grad=False):
 
 
 def randperm(n, generator=None, dtype=None):
+    if n < 0:
+        raise error("negative_dimension", size=n, sizes=[n])
     rng = (generator or default_generator)._rng
     return _finish(rng.permutation(n).astype(np.int64), dtype, False)
 

@@ -12,11 +12,13 @@ malformed manifest) is refused with a ``LoadError`` that says what is wrong.
 """
 from __future__ import annotations
 
+import io
 import json
 import numbers
 import os
 import re
 import tempfile
+import zipfile
 from collections import OrderedDict
 
 import numpy as np
@@ -32,6 +34,13 @@ _ALLOWED_DTYPES = {d.np.name: d for d in (_dtype.float32, _dtype.float64, _dtype
                                           _dtype.bool_)}
 _ARRAY_NAME = re.compile(r"t[0-9]{1,9}")
 _MAX_DEPTH = 64
+# What a load may allocate is what the manifest declares: each array's shape times its itemsize,
+# plus room for the .npy header (at most 64 KiB by NumPy's format); the manifest itself is JSON,
+# far below this cap even for a model with a hundred thousand tensors. A small compressed file
+# that expands to much more (a "zip bomb") is refused before the memory is taken.
+_NPY_HEADER_MAX = 65536 + 16
+_MANIFEST_MAX = 16 * 2 ** 20
+_HEAD = 2 ** 20  # how much of an unrecognised file is read to say what it is
 
 
 # ``LoadError`` (the file is not a gradlab save file, or it has been damaged or tampered with) is
@@ -105,8 +114,8 @@ def load(f, map_location=None, weights_only=None, mmap=None, **kwargs):
     try:
         archive = np.load(f, allow_pickle=False)
     except ValueError as e:
-        if "pickle" in str(e):
-            raise error("load_pickle", where=where) from None
+        if "pickle" in str(e):  # NumPy's guess for anything that is neither a zip nor a .npy
+            raise _not_npz(f, where) from None
         raise error("load_not_save_file", where=where, detail=e) from None
     except FileNotFoundError:
         raise
@@ -116,6 +125,30 @@ def load(f, map_location=None, weights_only=None, mmap=None, **kwargs):
         raise error("load_npy", where=where)
     with archive:
         return _Reader(archive, where).read()
+
+
+def _not_npz(f, where):
+    """Say what a file that NumPy took for a pickle (neither a zip nor a .npy) actually is."""
+    try:
+        if hasattr(f, "read"):
+            f.seek(0)
+            head = f.read(_HEAD)
+            is_zip = zipfile.is_zipfile(f)
+        else:
+            with open(f, "rb") as fh:
+                head = fh.read(_HEAD)
+            is_zip = zipfile.is_zipfile(f)
+    except OSError:
+        return error("load_not_save_file", where=where, detail="unreadable")
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return error("load_pickle", where=where)  # a pickle's opening PROTO opcode
+    if is_zip:  # a zip is found from its end, so bytes put in front don't hide it
+        start = head.find(b"PK\x03\x04")
+        junk = f"{start} bytes of" if start > 0 else "more than 1 MiB of"
+        return error("load_not_save_file", where=where,
+                     detail=f"a zip archive with {junk} something else in front of it")
+    return error("load_not_save_file", where=where,
+                 detail=f"neither a zip archive (.npz) nor a NumPy array (.npy); it starts with {head[:8]!r}")
 
 
 class _Reader:
@@ -128,9 +161,20 @@ class _Reader:
     def fail(self, what):
         raise error("load_invalid", where=self.where, what=what) from None
 
-    def array(self, name):
+    def array(self, name, limit, declared):
+        """Array ``name``, read without ever holding more than ``limit`` bytes of it."""
+        member = name + ".npy" if name + ".npy" in self.archive.zip.namelist() else name
+        info = self.archive.zip.getinfo(member)
+        if info.file_size > limit:
+            self.fail(f"array '{name}' expands to {info.file_size} bytes, more than {declared}")
         try:
-            value = self.archive[name]
+            with self.archive.zip.open(member) as stream:
+                raw = stream.read(limit + 1)
+            if len(raw) > limit:  # the zip's own size field lied
+                self.fail(f"array '{name}' expands to more than {limit} bytes, more than {declared}")
+            value = np.lib.format.read_array(io.BytesIO(raw), allow_pickle=False)
+        except LoadError:
+            raise
         except ValueError as e:
             if "allow_pickle" in str(e) or "object" in str(e).lower():
                 self.fail(f"array '{name}' holds Python objects (dtype=object), which gradlab never "
@@ -148,7 +192,7 @@ class _Reader:
         files = list(self.archive.files)
         if MANIFEST not in files:
             self.fail(f"it has no '{MANIFEST}' entry")
-        raw = self.array(MANIFEST)
+        raw = self.array(MANIFEST, _MANIFEST_MAX, f"a manifest may hold ({_MANIFEST_MAX} bytes)")
         if raw.dtype != np.uint8 or raw.ndim != 1:
             self.fail("the manifest is not UTF-8 bytes")
         try:
@@ -218,7 +262,10 @@ class _Reader:
             self.fail(f"array '{name}' is missing")
         if name not in self.used:
             self.used.add(name)
-            self.arrays[name] = self.array(name)
+            nbytes = int(np.prod(shape, dtype=object)) * np.dtype(dtype).itemsize
+            self.arrays[name] = self.array(
+                name, nbytes + _NPY_HEADER_MAX,
+                f"its shape {tuple(shape)} and dtype {dtype} in the manifest declare ({nbytes} bytes)")
         data = self.arrays[name]
         if data.dtype.name != dtype:
             self.fail(f"array '{name}' has dtype {data.dtype.name}, the manifest says {dtype}")

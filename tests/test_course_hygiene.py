@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from course_notebooks import (COURSE, NOTEBOOK_IDS, NOTEBOOKS, ROOT, code_cells, gradlab_names,
-                              output_texts, read, tags, to_pytorch,
-                              uses_gradlab_by_name)
+from course_notebooks import (COURSE, NOTEBOOK_IDS, NOTEBOOKS, ROOT, code_cells,
+                              editions_module, gradlab_names, output_texts, read, tags,
+                              to_pytorch, uses_gradlab_by_name)
 
 NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
@@ -138,6 +138,85 @@ def test_no_nbval_comment_markers(path):
     marked = [where(path, c) for c in code_cells(read(path))
               if re.search(r"^\s*#\s*NBVAL_", c.source, re.MULTILINE)]
     assert not marked, f"use cell tags instead of # NBVAL_ comments: {marked}"
+
+
+@per_notebook
+def test_every_code_cell_starts_with_a_comment_saying_what_it_does(path):
+    """The live edition empties the code to type and keeps this line as the hint; the learner
+    edition keeps it in an emptied solution cell (course/README.md, "Cell hints")."""
+    missing = [where(path, c) for c in code_cells(read(path))
+               if not re.match(r"#\s*\S", c.source.split("\n", 1)[0])]
+    assert not missing, ("start every code cell with a one-line '# ...' comment saying what "
+                         f"it does: {missing}")
+
+
+@per_notebook
+def test_self_check_sources_are_hidden(path):
+    """A self-check cell holds the answer (check.predict's answer, check.answer's expected
+    value): its source is hidden, so the learner predicts before seeing it."""
+    module = editions_module()
+    shown = [where(path, c) for c in read(path).cells if module.is_self_check(c)
+             and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")]
+    assert not shown, (f"self-check cells with visible source (scripts/store-outputs "
+                       f"{path.name} hides them): {shown}")
+
+
+def _fresh_machine_glyphs():
+    """Code points of DejaVu Sans and DejaVu Sans Mono (matplotlib ships both): the fonts a
+    fresh Debian has (fontconfig pulls in fonts-dejavu-core). No emoji font is among them."""
+    fonttools = pytest.importorskip("fontTools.ttLib")
+    matplotlib = pytest.importorskip("matplotlib")
+    from pathlib import Path
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    glyphs = set()
+    for name in ("DejaVuSans.ttf", "DejaVuSansMono.ttf"):
+        glyphs |= set(fonttools.TTFont(fonts / name).getBestCmap())
+    return glyphs
+
+
+@per_notebook
+def test_every_character_has_a_glyph_on_a_fresh_machine(path):
+    """Emoji (✅ ❌ ⏳ 🤔) rendered as empty boxes in Chromium on Debian: no emoji font. Every
+    character of the prose, the code and the stored outputs must be in the fonts every Debian
+    has (DejaVu), so what the learner reads is what the author wrote."""
+    glyphs = _fresh_machine_glyphs()
+    missing = {}
+    for cell in read(path).cells:
+        texts = [cell.source] + [text for _, text in output_texts(cell)]
+        for text in texts:
+            for ch in text:
+                if ord(ch) > 127 and ord(ch) not in glyphs:
+                    missing.setdefault(f"U+{ord(ch):04X} {ch}", where(path, cell))
+    assert not missing, ("characters no font on a fresh Debian has (they show as empty boxes; "
+                         f"use words or marks like [PASS]): {missing}")
+
+
+@per_notebook
+def test_every_exercise_has_a_solution_and_a_check(path):
+    """An "Exercise" heading starts an exercise: before the next heading there is a `solution`
+    cell and a check.answer cell. A question with nothing to check is a "Predict", not an
+    exercise (issue 10: "Exercise 3" in 01 and "Exercise 1" in 02 had no check)."""
+    problems, current, found = [], None, set()
+
+    def close():
+        if current is not None and found != {"solution", "check"}:
+            problems.append(f"{path.name}, {current!r}: no "
+                            + " and no ".join(sorted({"solution", "check"} - found)) + " cell")
+
+    for cell in read(path).cells:
+        if cell.cell_type == "markdown":
+            headings = re.findall(r"^#+\s*(.*)$", cell.source, re.MULTILINE)
+            if headings:
+                close()
+                current = next((h for h in headings if h.startswith("Exercise")), None)
+                found = set()
+        elif current is not None:
+            if "solution" in tags(cell):
+                found.add("solution")
+            if re.search(r"\bcheck\.answer\s*\(", cell.source):
+                found.add("check")
+    close()
+    assert not problems, "\n".join(problems)
 
 
 # ---------------------------------------------------------------- the helpers the guards rely on

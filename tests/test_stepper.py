@@ -160,11 +160,13 @@ def test_frames_follow_the_engine_and_name_the_rules():
     mul = steps[2]
     assert [s.rule for s in mul.sends] == [r.text for r in ops.mul.rules]  # the op table's text, verbatim
     assert [s.source for s in mul.sends] == ["x", "x"]
-    # x * x: both inputs are x; the ledger adds the second contribution to the first.
+    # x * x: both inputs are x; the two parts wait, summed, at x's AccumulateGrad; x.grad is
+    # still None until it runs.
     assert [s.value.tolist() for s in mul.sends] == [[2.0, 3.0], [2.0, 3.0]]
-    assert mul.updates[0] == "x.grad = [2., 3.]"
-    assert mul.updates[1].startswith("x.grad += [2., 3.]") and mul.updates[2].endswith("= [4., 6.]")
-    assert mul.pending == {"x"} and mul.grads["x"].tolist() == [4.0, 6.0]
+    assert mul.updates == ["another path to x in this graph: its part adds to what waits at "
+                           "AccumulateGrad for x"]
+    assert mul.pending == {"x"} and mul.waiting["x"].tolist() == [4.0, 6.0]
+    assert mul.grads["x"] is None
     acc = steps[3]
     assert [(src, v.tolist()) for src, v in acc.arrivals] == [
         ("MulBackward0 (input a)", [2.0, 3.0]), ("MulBackward0 (input b)", [2.0, 3.0])]
@@ -178,8 +180,9 @@ def test_frames_follow_the_engine_and_name_the_rules():
     assert first.grad_in.tolist() == v.tolist()
     text = mul.text()
     assert "Step 3 of 4: MulBackward0  a · b" in text
-    assert "  a = x:  ∂(a·b)/∂a = b" in text and "x.grad += [2., 3.]" in text
-    assert "x.grad = [4., 6.]   (pending: stored when its AccumulateGrad runs)" in text
+    assert "  a = x:  ∂(a·b)/∂a = b" in text
+    assert text.endswith("  x.grad = None\n    waiting at AccumulateGrad for x: [4., 6.]")
+    assert "x.grad was None: AccumulateGrad stores [4., 6.]" in acc.text()
 
 
 def test_broadcast_reductions_are_shown():
@@ -210,7 +213,11 @@ def test_existing_grads_are_shown_and_left_alone():
     last = steps[-1]
     assert last.previous.tolist() == [3.0] * 4
     assert last.grads["weights"].tolist() == [6.0] * 4   # what backward() will leave: 3 + 3
-    assert "weights.grad += [3., 3., 3., 3.]" in last.text()
+    assert all(f.grads["weights"].tolist() == [3.0] * 4 for f in steps[:-1])  # held until then
+    text = last.text()
+    assert ("weights.grad already held [3., 3., 3., 3.] from an earlier backward():\n"
+            "AccumulateGrad adds to it: weights.grad = [6., 6., 6., 6.]") in text
+    assert "path" not in "\n".join(f.text() for f in steps)   # one path: weights * 3
     loss.backward()
     assert weights.grad.tolist() == [6.0] * 4
 
@@ -252,9 +259,81 @@ def test_diagram_of_a_step_highlights_its_node():
     assert steps[2].item_id == "n4"
     assert "fillcolor=gold, penwidth=3" in line["n4"]
     assert "fillcolor=lemonchiffon" in line["n1"] and "fillcolor=lemonchiffon" in line["n2"]
-    assert "\\ngrad so far [4., 6.]" in line["n5"]        # sent, not stored yet
+    assert "\\narriving [4., 6.]" in line["n5"]           # sent, not stored yet
     assert "\\ngrad [4., 6.]" in steps.source(3).split("\tn5 [")[1].split("\n")[0]
     assert "grad" not in steps.source(0).split("\tn5 [")[1].split("\n")[0]
     again_loss, again_names, _ = guide_sum(gradlab)
     assert viz.backward_steps(again_loss, names=again_names).source(2) == source
     assert "backward step 3 of 4" in repr(steps.diagram(2))
+
+
+def test_lesson_03_stepper_after_an_earlier_backward_tells_the_true_story():
+    """Issue 10, finding 1: after ``z.backward(v)`` left vᵀJ in x.grad, the stepper on a fresh
+    graph called that old gradient "one more path to x" and ended at twice vᵀJ. x has a single
+    path; the old gradient is an earlier call's, and AccumulateGrad adds to it."""
+    x = gradlab.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x + 2
+    v = gradlab.tensor([0.1, 1.0, 0.001])
+    (y * y * 3).backward(v)
+    vjp = np.array([0.1, 1.0, 0.001], np.float32) * 6 * np.array([3.0, 4.0, 5.0], np.float32)
+    z = y * y * 3
+    steps = viz.backward_steps(z, gradient=v, names={"x": x, "y": y, "z": z})
+    text = "\n\n".join(f.text() for f in steps)
+    assert "path" not in text
+    assert "from an earlier backward()" in steps[-1].text()
+    for frame in steps[:-1]:           # until AccumulateGrad runs, x.grad is the old gradient
+        np.testing.assert_allclose(frame.grads["x"].numpy(), vjp, rtol=1e-6)
+    np.testing.assert_allclose(steps[-1].grad_in.numpy(), vjp, rtol=1e-6)
+    z.backward(v)
+    np.testing.assert_array_equal(steps[-1].grads["x"].numpy(), x.grad.numpy())   # 2·vᵀJ, truly
+    # From a clean leaf (what the lesson now does), the ledger ends at vᵀJ itself.
+    x.grad = None
+    z = y * y * 3
+    clean = viz.backward_steps(z, gradient=v, names={"x": x, "y": y, "z": z})
+    np.testing.assert_allclose(clean[-1].grads["x"].numpy(), vjp, rtol=1e-6)
+    assert "x.grad was None: AccumulateGrad stores" in clean[-1].text()
+
+
+def test_lesson_02_stepper_shows_none_until_accumulate_grad_runs():
+    """Issue 10, finding 7: step 4 printed a bare "x.grad = [6., 8., 10.]" while x.grad was
+    still None (AccumulateGrad had not run)."""
+    x = gradlab.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x + 2
+    z = (y * y * 3).mean()
+    steps = viz.backward_steps(z, names={"x": x, "y": y, "z": z})
+    add = steps[3]
+    assert add.name == "AddBackward0" and add.grads["x"] is None
+    assert "  x.grad = None\n    waiting at AccumulateGrad for x: [ 6.,  8., 10.]" in add.text()
+    assert "x.grad = [" not in add.text()
+
+
+def _edges_into_accumulate_grad(loss):
+    """{leaf: number of graph edges into its AccumulateGrad}, from next_functions alone."""
+    from gradlab.autograd.graph import AccumulateGrad
+    counts, seen, stack = {}, set(), [loss.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for child, _ in node.next_functions:
+            if isinstance(child, AccumulateGrad):
+                counts[id(child.variable)] = counts.get(id(child.variable), 0) + 1
+            elif child is not None:
+                stack.append(child)
+    return counts
+
+
+@pytest.mark.parametrize("graph", GRAPHS, ids=lambda g: g.__name__)
+def test_paths_are_counted_only_within_the_graph(graph):
+    """"another path" is said once per extra edge into a leaf's AccumulateGrad, whatever .grad
+    already held; no graph claims more paths than it has."""
+    loss, names, gradient = graph(gradlab)
+    for leaf in leaves(names).values():   # an earlier backward() leaves a gradient in each
+        leaf.grad = gradlab.ones_like(leaf)
+    steps = viz.backward_steps(loss, gradient=gradient, names=names)
+    edges = _edges_into_accumulate_grad(loss)
+    text = "\n".join(f.text() for f in steps)
+    for name, leaf in leaves(names).items():
+        said = text.count(f"another path to {name} in this graph")
+        assert said == edges.get(id(leaf), 0) - 1, name

@@ -295,3 +295,33 @@ def test_graph_keeps_constants_only_weakly():
     assert ref() is None  # the graph did not keep the constant alive
     assert y.grad_fn._constants[1]() is None
     np.testing.assert_array_equal(y.detach().numpy(), [3.0])
+
+
+def _svg_size(svg):
+    import re
+    m = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg)
+    return tuple(float(v) for v in m.groups())
+
+
+@pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="needs Graphviz's dot")
+def test_wide_diagrams_are_scaled_to_fit_the_output_area():
+    """Issue 10, finding 2: lesson 02's graph was 1193 px wide in an output area of ≈ 848 px
+    (1280-px window, file browser open) and its right end (z, MeanBackward0) was cut off."""
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x + 2
+    z = (y * y * 3).mean()
+    svg = viz.draw(z, names=locals())._repr_mimebundle_()["image/svg+xml"]
+    width, height, box_w, box_h = _svg_size(svg)
+    assert box_w * 96 / 72 > 848                          # drawn wider than the area...
+    assert width == _render.MAX_WIDTH_PT                   # ...shown at 630 pt = 840 px
+    assert height / width == pytest.approx(box_h / box_w, rel=1e-3)   # not distorted
+    small = viz.draw(x * 2)._repr_mimebundle_()["image/svg+xml"]
+    assert _svg_size(small)[0] == _svg_size(small)[2]      # a small one keeps its size
+    chain = x
+    for _ in range(40):
+        chain = chain * 1.0
+    huge = viz.draw(chain)._repr_mimebundle_()["image/svg+xml"]
+    w, _, bw, _ = _svg_size(huge)
+    assert w == pytest.approx(bw * _render.MIN_SCALE, abs=0.01)   # never smaller than 0.6
+    html = _render.html_of(viz.dot(z, names=locals()), "")
+    assert html.startswith('<svg style="max-width:100%; height:auto" width="630.00pt"')

@@ -38,12 +38,12 @@ def test_stepper_buttons_and_slider_walk_the_backward_pass():
     assert app.step == 3 and c["step"].value == 3
     ledger = html_text(o["ledger"])
     assert ledger == app.steps[2].text()
-    assert "x.grad += [2., 3.]" in ledger
+    assert "waiting at AccumulateGrad for x: [4., 6.]" in ledger and "x.grad = None" in ledger
     assert "<svg" in o["diagram"].value and 'fill="gold"' in o["diagram"].value
     c["step"].value = 4
     assert c["next"].disabled and not c["prev"].disabled
     assert "AccumulateGrad for x" in o["status"].value
-    assert "x.grad = [4., 6.]" in html_text(o["ledger"])
+    assert "x.grad was None: AccumulateGrad stores [4., 6.]" in html_text(o["ledger"])
     c["prev"].click()
     assert app.step == 3
     app.go(99)
@@ -217,6 +217,20 @@ def test_timeline_slider_shows_the_calls_so_far():
     assert "weights.grad is None until the first backward()." in html_text(app.outputs["text"])
 
 
+def test_timeline_shows_the_weights_call_by_call_when_an_optimizer_steps():
+    """Issue 10, finding 7: the optimizer scripts showed the gradients but not the weights."""
+    app = widgets.accumulation_timeline("backward(), optimizer.step() — zero_grad() forgotten")
+    app.ui
+    lines = html_text(app.outputs["text"]).splitlines()
+    shown = [line.split("weights      = ")[1] for line in lines if "weights      = " in line]
+    # by hand: lr 0.01, the gradient 3, 6, 9 (never zeroed) taken off after each step
+    w1, w2, w3 = 1 - 0.03, 1 - 0.03 - 0.06, 1 - 0.03 - 0.06 - 0.09
+    assert shown == [f"tensor([{a:.4f}, {a:.4f}, {a:.4f}, {a:.4f}], requires_grad=True)"
+                     .replace("1.0000", "1.") for a in (1.0, w1, w1, w2, w2, w3)]
+    app.controls["scenario"].value = "backward() three times, no zeroing"
+    assert "weights      = " not in html_text(app.outputs["text"])  # the weights never move
+
+
 def test_timeline_records_an_error_as_pytorch_raises_it():
     records = widgets.run_timeline(["grad.zero_()", "backward()"])
     assert records[0]["error"] == "AttributeError: 'NoneType' object has no attribute 'zero_'"
@@ -333,6 +347,19 @@ def test_race_controls():
     assert min(len(p) for p in paths.values()) < 21
 
 
+def test_race_momentum_slider_stays_where_nesterov_is_defined():
+    """At momentum 0 PyTorch's SGD refuses nesterov=True; the slider must not get there."""
+    app = widgets.optimizer_race(steps=5)
+    app.ui
+    slider = app.controls["momentum"]
+    slider.value = 0.0                         # ipywidgets clamps to the slider's minimum
+    assert slider.value == slider.min > 0
+    assert "Nesterov" in app.text()
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match="Nesterov momentum requires a momentum"):
+        torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0, nesterov=True)
+
+
 def test_widgets_are_deterministic_and_display_as_widgets():
     a, b = widgets.gradient_descent_playground(), widgets.gradient_descent_playground()
     a.ui, b.ui
@@ -341,3 +368,158 @@ def test_widgets_are_deterministic_and_display_as_widgets():
     bundle = a._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle and "text/plain" in bundle
     assert repr(a) == "<gradlab.widgets.GradientDescentPlayground>"
+
+
+# -- training explorer (lesson 7) ---------------------------------------------------------------
+
+def moons(n=40, noise=0.2, seed=0):
+    """Two half-moons, as lesson 7 makes them (its own copy: the test's data, not the widget's)."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(0, np.pi, size=n)
+    upper = np.stack([np.cos(t), np.sin(t)], axis=1)
+    lower = np.stack([1 - np.cos(t), 0.5 - np.sin(t)], axis=1)
+    X = np.concatenate([upper, lower]) + rng.normal(0, noise, size=(2 * n, 2))
+    return X.astype(np.float32), np.repeat([0, 1], n).astype(np.int64)
+
+
+def hand_init(hidden, seed):
+    """Lesson 7's starting weights, drawn in the documented order: W1, b1, W2, b2."""
+    rng = np.random.default_rng(seed)
+    shapes = [((hidden, 2), 2), ((hidden,), 2), ((2, hidden), hidden), ((2,), hidden)]
+    return [rng.uniform(-1 / np.sqrt(fan_in), 1 / np.sqrt(fan_in), size=s) for s, fan_in in shapes]
+
+
+def hand_training(X, y, hidden, activation, optimizer, lr, steps, seed):
+    """The MLP, its cross-entropy, the backward pass and the three update rules written out in
+    NumPy (float64): the loss and accuracy after each number of steps."""
+    params = hand_init(hidden, seed)
+    onehot = np.eye(2)[y]
+    bufs = [None] * 4
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    losses, accuracies = [], []
+    for k in range(steps + 1):
+        W1, b1, W2, b2 = params
+        a = X @ W1.T + b1
+        h = np.tanh(a) if activation == "Tanh" else np.maximum(a, 0)
+        z = h @ W2.T + b2
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        losses.append(-np.mean(np.log(p[np.arange(len(y)), y])))
+        accuracies.append(np.mean(p.argmax(axis=1) == y))
+        if k == steps:
+            break
+        dz = (p - onehot) / len(y)                      # d(mean cross-entropy)/d(scores)
+        dh = dz @ W2
+        da = dh * (1 - h ** 2) if activation == "Tanh" else dh * (a > 0)
+        grads = [da.T @ X, da.sum(axis=0), dz.T @ h, dz.sum(axis=0)]
+        for i, g in enumerate(grads):
+            if optimizer == "SGD":
+                step = g
+            elif optimizer == "SGD + momentum":
+                bufs[i] = g.copy() if bufs[i] is None else 0.9 * bufs[i] + g
+                step = bufs[i]
+            else:
+                m[i] = 0.9 * m[i] + 0.1 * g
+                v[i] = 0.999 * v[i] + 0.001 * g * g
+                m_hat, v_hat = m[i] / (1 - 0.9 ** (k + 1)), v[i] / (1 - 0.999 ** (k + 1))
+                step = m_hat / (np.sqrt(v_hat) + 1e-8)
+            params[i] = params[i] - lr * step
+    return losses, accuracies
+
+
+@pytest.mark.parametrize("activation, optimizer, lr", [
+    ("Tanh", "SGD", 1.0), ("ReLU", "SGD + momentum", 0.3), ("Tanh", "Adam", 0.05)])
+def test_training_follows_the_hand_written_network(activation, optimizer, lr):
+    from gradlab.widgets import _training
+    X, y = moons()
+    ours = _training.train(X, y, hidden=8, activation=activation, optimizer=optimizer, lr=lr,
+                           steps=60, seed=3)
+    losses, accuracies = hand_training(X.astype(np.float64), y, 8, activation, optimizer, lr, 60, 3)
+    # gradlab trains in float32, the hand version in float64: they agree to float32's rounding
+    np.testing.assert_allclose(ours["losses"], losses, rtol=2e-4, atol=1e-6)
+    assert ours["losses"][-1] < 0.5 * ours["losses"][0]      # it learned something
+    assert len(ours["params"]) == 61
+    np.testing.assert_allclose(ours["params"][0][0], hand_init(8, 3)[0], rtol=1e-6)
+    # accuracies may differ where a point sits on the boundary to within rounding
+    assert np.mean(np.abs(np.array(ours["accuracies"]) - accuracies)) < 0.01
+
+
+def test_training_explorer_boundary_is_the_models_prediction():
+    from gradlab.widgets import _training
+    X, y = moons()
+    app = widgets.training_explorer(X, y, hidden=8, steps=50)
+    app.step = 20
+    W1, b1, W2, b2 = (p.astype(np.float64) for p in app.run()["params"][20])
+    gx, gy = app.grid
+    points = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    z = np.tanh(points @ W1.T + b1) @ W2.T + b2
+    p1 = 1 / (1 + np.exp(z[:, 0] - z[:, 1]))                 # softmax of two scores, class 1
+    np.testing.assert_allclose(app.boundary().ravel(), p1, rtol=1e-4, atol=1e-6)
+    assert app.boundary().shape == gx.shape
+    # the grid covers the data with a margin
+    assert gx.min() < X[:, 0].min() and gx.max() > X[:, 0].max()
+    assert gy.min() < X[:, 1].min() and gy.max() > X[:, 1].max()
+    assert _training.probabilities(app.run()["params"][20], "Tanh", X[:3]).shape == (3,)
+
+
+def test_training_explorer_controls():
+    X, y = moons()
+    app = widgets.training_explorer(X, y, steps=120)
+    app.ui
+    c, o = app.controls, app.outputs
+    assert (c["step"].min, c["step"].max, c["step"].value) == (0, 120, 120)
+    text = html_text(o["text"])
+    run = app.run()
+    correct = round(run["accuracies"][120] * len(y))
+    assert text.splitlines()[0] == "SGD, lr = 1, 16 hidden units (Tanh), 120 steps on 80 points"
+    assert f"after step 120:  loss {number(run['losses'][120])}" in text
+    assert f"({correct} of 80 points)" in text
+    c["step"].value = 30                       # scrubbing re-uses the run
+    assert app.run() is run
+    text = html_text(o["text"])
+    assert f"after step  30:  loss {number(run['losses'][30])}" in text
+    assert f"after step 120:  loss {number(run['losses'][120])}" in text
+    fig = app.figure()
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["training loss", "decision boundary after step 30"]
+    c["optimizer"].value = "Adam"              # a new setting trains again
+    c["lr"].value = 0.05
+    assert app.run() is not run and app.optimizer == "Adam" and app.lr == 0.05
+    assert html_text(o["text"]).startswith("Adam, lr = 0.05, 16 hidden units (Tanh)")
+    c["activation"].value = "ReLU"
+    c["hidden"].value = 4
+    assert app.run()["params"][0][0].shape == (4, 2)
+    assert "4 hidden units (ReLU)" in html_text(o["text"])
+
+
+def test_training_explorer_says_when_it_diverges():
+    X, y = moons()
+    app = widgets.training_explorer(X, y, activation="ReLU", optimizer="SGD + momentum", lr=1e6)
+    run = app.run()
+    assert len(run["losses"]) < 301 and np.all(np.isfinite(run["losses"]))
+    assert app.shown_step() == len(run["losses"]) - 1
+    assert f"DIVERGED after step {len(run['losses']) - 1}" in app.text()
+    app.figure()                               # still draws (the last finite step)
+
+
+@pytest.mark.torch
+def test_training_matches_torch():
+    torch = pytest.importorskip("torch")
+    from gradlab.widgets import _training
+    X, y = moons(n=100)
+    ours = _training.train(X, y, steps=150)    # lesson 7's settings: SGD, lr 1, 16 tanh units
+    model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2))
+    with torch.no_grad():
+        for p, values in zip(model.parameters(), hand_init(16, 2)):
+            p.copy_(torch.tensor(values, dtype=torch.float32))
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    losses = []
+    for k in range(151):
+        loss = torch.nn.functional.cross_entropy(model(Xt), yt)
+        losses.append(loss.item())
+        if k < 150:
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    np.testing.assert_allclose(ours["losses"], losses, rtol=1e-4, atol=1e-6)

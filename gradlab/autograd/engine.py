@@ -16,7 +16,7 @@ import heapq
 
 import numpy as np
 
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, Node
 from .grad_mode import _state
 from ..ops import reduced_axes, sum_to  # noqa: F401  (re-exported: the stepper and gradcheck)
 
@@ -154,3 +154,9 @@ def dry_run(roots):
     finally:
         _state.enabled = previous
     return events
+
+
+# Lesson 08 prints the loop and the function that runs one node under these names
+# (inspect.getsource): they are backward_pass and Node.apply.
+backward_events = backward_pass
+_run = Node.apply

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 
 from .. import _dtype, ops
-from .._tensor import _broadcast_shape, apply
+from .._tensor import Tensor, _broadcast_shape, apply
 from ..errors import error
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -40,6 +40,8 @@ def _legacy_reduction(size_average, reduce, reduction):
 # -- activations -----------------------------------------------------------------------------------
 
 def relu(input, inplace=False):
+    if not isinstance(input, Tensor):
+        raise error("tensor_argument", fn="relu", type=type(input).__name__)
     if inplace:
         return input._inplace(ops.relu)
     return input.relu()

@@ -8,6 +8,7 @@ program needed), and the graph as indented text with one line on how to install 
 from __future__ import annotations
 
 import html
+import re
 
 HINT = ("(Graphviz's `dot` program was not found, so this graph is shown as text. To see it "
         "drawn, install Graphviz — `sudo apt-get install graphviz`, `brew install graphviz` or "
@@ -112,6 +113,29 @@ def text_lines(model):
 
 # -- rendering ---------------------------------------------------------------------------------
 
+# The widest a diagram is shown: JupyterLab's output area at a 1280-px window with the file
+# browser open is about 848 CSS px; 840 px = 630 pt (SVG sizes are in pt, 72 per inch, and a
+# CSS px is 1/96 inch). A wider diagram is scaled down to fit, but never below MIN_SCALE (its
+# text would be too small to read): a graph that wide should be drawn smaller (fewer nodes,
+# ``rankdir="TB"``).
+MAX_WIDTH_PT = 630.0
+MIN_SCALE = 0.6
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def fit_width(svg, max_width_pt=MAX_WIDTH_PT, min_scale=MIN_SCALE):
+    """``svg`` with its displayed size scaled down (viewBox kept) to at most ``max_width_pt``."""
+    m = _SVG_SIZE.search(svg)
+    if m is None:
+        return svg
+    width, height = float(m.group(1)), float(m.group(2))
+    if width <= max_width_pt:
+        return svg
+    scale = max(max_width_pt / width, min_scale)
+    return (svg[:m.start()] + f'<svg width="{width * scale:.2f}pt" height="{height * scale:.2f}pt"'
+            + svg[m.end():])
+
+
 def svg_with_dot(source):
     """SVG text from Graphviz's ``dot`` program (raises ``graphviz.ExecutableNotFound``)."""
     import graphviz
@@ -142,16 +166,17 @@ def fallback_bundle(source, text, include=None, exclude=None):
     if "image/svg+xml" in include:
         svg = svg_with_wasi(source)
         if svg is not None:
-            return {"image/svg+xml": svg}
+            return {"image/svg+xml": fit_width(svg)}
     return {"text/plain": text + "\n" + HINT}
 
 
-def html_of(source, text):
-    """The diagram as HTML for a widget: SVG inline, else the text in <pre> and the hint."""
+def html_of(source, text, max_width_pt=MAX_WIDTH_PT):
+    """The diagram as HTML for a widget: SVG inline (scaled down to ``max_width_pt``, and never
+    wider than its box), else the text in <pre> and the hint."""
     svg = to_svg(source)
     if svg is not None:
-        start = svg.find("<svg")
-        return svg[start:] if start >= 0 else svg
+        svg = fit_width(svg[max(svg.find("<svg"), 0):], max_width_pt)
+        return svg.replace("<svg ", '<svg style="max-width:100%; height:auto" ', 1)
     return (f"<pre style='font-size:12px'>{html.escape(text)}</pre>"
             f"<p style='font-size:11px'>{html.escape(HINT)}</p>")
 
@@ -179,9 +204,12 @@ def diagram_class():
 
         def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
             try:
-                return super()._repr_mimebundle_(include, exclude, **kwargs)
+                bundle = super()._repr_mimebundle_(include, exclude, **kwargs)
             except Exception:  # graphviz.ExecutableNotFound above all; never a traceback
                 return fallback_bundle(self.source, self.text or self.source, include, exclude)
+            if "image/svg+xml" in bundle:  # fit JupyterLab's output area
+                bundle["image/svg+xml"] = fit_width(bundle["image/svg+xml"])
+            return bundle
 
         def __repr__(self):  # no memory address: notebooks compare this text
             return f"<gradlab diagram: {self.summary}>"

@@ -51,9 +51,10 @@ class Frame:
     arrivals: list = field(default_factory=list)   # [(from, Tensor)] that summed to grad_in
     sends: list = field(default_factory=list)      # [Send] for an op
     leaf: str | None = None          # AccumulateGrad: the leaf's name
-    previous: object = None          # AccumulateGrad: the leaf's .grad before
+    previous: object = None          # AccumulateGrad: the leaf's .grad before (an earlier backward's)
     updates: list = field(default_factory=list)    # ledger lines this step added
-    grads: dict = field(default_factory=dict)      # every leaf: its .grad as of this step
+    grads: dict = field(default_factory=dict)      # every leaf: what its .grad holds after this step
+    waiting: dict = field(default_factory=dict)    # leaf: gradient sent to its AccumulateGrad, not stored yet
     stored: frozenset = frozenset()  # leaves whose AccumulateGrad has run
     pending: frozenset = frozenset()  # leaves with contributions not yet stored
 
@@ -78,9 +79,12 @@ class Frame:
                 lines.append(f"    broadcast undone: {send.reduction}")
         if self.leaf is not None:
             if self.previous is None:
-                lines.append(_line(f"{self.leaf}.grad was None: it becomes ", self.grad_in))
+                lines.append(_line(f"{self.leaf}.grad was None: AccumulateGrad stores ", self.grad_in))
             else:
-                lines.append(_line(f"{self.leaf}.grad += ", self.grad_in))
+                lines.append(_line(f"{self.leaf}.grad already held ", self.previous,
+                                   " from an earlier backward():"))
+                lines.append(_line(f"AccumulateGrad adds to it: {self.leaf}.grad = ",
+                                   self.grads[self.leaf]))
         if self.updates:
             lines.append("")
             lines.extend(self.updates)
@@ -89,8 +93,9 @@ class Frame:
         width = max((len(k) for k in self.grads), default=0)
         for name, value in self.grads.items():
             head = f"  {name.ljust(width)}.grad = "
-            tail = "   (pending: stored when its AccumulateGrad runs)" if name in self.pending else ""
-            lines.append(head + "None" if value is None else _line(head, value, tail))
+            lines.append(head + "None" if value is None else _line(head, value))
+            if name in self.waiting:
+                lines.append(_line(f"    waiting at AccumulateGrad for {name}: ", self.waiting[name]))
         return "\n".join(lines)
 
     __str__ = text
@@ -99,18 +104,19 @@ class Frame:
 class BackwardSteps(list):
     """The frames of one backward pass, with the diagram they are drawn on."""
 
-    def __init__(self, frames, tensors, names, options, leaves):
+    def __init__(self, frames, tensors, names, options, leaves, before):
         super().__init__(frames)
         self._tensors, self._names, self._options = tensors, names, options
         self.leaves = leaves  # {name: leaf tensor}
+        self.before = before  # {name: a copy of its .grad when the steps were made, or None}
 
     def model(self, index=None):
         """The diagram's model; with ``index``, leaves show their ``.grad`` as of that step."""
         override = None
         if index is not None:
             frame = self[index]
-            by_id = {id(t): (frame.grads.get(name), "grad so far" if name in frame.pending else "grad")
-                     for name, t in self.leaves.items()}
+            by_id = {id(t): (frame.waiting[name], "arriving") if name in frame.waiting
+                     else (frame.grads.get(name), "grad") for name, t in self.leaves.items()}
             override = lambda t: by_id.get(id(t), (None, ""))  # noqa: E731
         return _model.build(self._tensors, self._names, grad_override=override, **self._options)
 
@@ -149,8 +155,11 @@ def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12
     """The real backward pass from ``loss``, one ``Frame`` per node the engine runs.
 
     Nothing is accumulated into the leaves and the graph is kept, so ``loss.backward()`` still
-    works afterwards. ``names`` is as for ``draw`` (``names=locals()``). The last frame's
-    ``grads`` are what ``loss.backward()`` would leave in each leaf's ``.grad``.
+    works afterwards. ``names`` is as for ``draw`` (``names=locals()``). Each frame's ``grads``
+    are what the leaves' ``.grad`` hold after that step (a gradient left by an earlier
+    ``backward()`` until the leaf's ``AccumulateGrad`` adds to it); gradients sent towards a
+    leaf and not stored yet are in ``waiting``. The last frame's ``grads`` are what
+    ``loss.backward()`` would leave in each leaf's ``.grad``.
     """
     from ..autograd import _roots
     from ..autograd import engine
@@ -179,9 +188,11 @@ def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12
         return f"the output of {type(node).__name__}"
 
     leaf_tensors = {item.name: item.tensor for item in leaf_items.values()}
-    running = {name: None if t._grad is None else t._grad.detach().clone()
-               for name, t in leaf_tensors.items()}  # copies: the learner may change .grad later
-    stored, pending = set(), set()
+    before = {name: None if t._grad is None else t._grad.detach().clone()
+              for name, t in leaf_tensors.items()}  # copies: the learner may change .grad later
+    running = dict(before)
+    waiting = {}    # leaf -> what this pass has sent to its AccumulateGrad so far
+    stored = set()
     arrivals = {}   # node -> [(from, Tensor)]
     root_node = roots[0][0]
     loss_name = names.of(loss) or "loss"
@@ -202,7 +213,7 @@ def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12
             new = grad_in if event["previous"] is None else event["previous"] + grad_in
             running[leaf] = new  # exactly as the engine's accumulate computes it
             stored.add(leaf)
-            pending.discard(leaf)
+            waiting.pop(leaf, None)
         else:
             text = _model.op_text(node)
             frame.title = f"{type(node).__name__}  {text}".rstrip()
@@ -224,18 +235,17 @@ def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12
                     continue
                 arrivals.setdefault(child, []).append((f"{type(node).__name__} (input {letter})", out))
                 if isinstance(child, AccumulateGrad):
-                    pending.add(target)
-                    before = running[target]
-                    if before is None:
-                        running[target] = out
-                        frame.updates.append(_line(f"{target}.grad = ", out))
+                    # Not stored yet: the engine sums what reaches AccumulateGrad, which runs
+                    # once, after every path to the leaf in this graph has sent its part.
+                    if target not in waiting:
+                        waiting[target] = out
                     else:
-                        running[target] = before + out
-                        frame.updates.append(_line(f"{target}.grad += ", out, "   (one more path to "
-                                                   f"{target}: the contributions add up)"))
-                        frame.updates.append(_line(" " * len(target) + "        = ", running[target]))
+                        waiting[target] = waiting[target] + out
+                        frame.updates.append(f"another path to {target} in this graph: its part "
+                                             f"adds to what waits at AccumulateGrad for {target}")
         frame.grads = dict(running)
+        frame.waiting = dict(waiting)
         frame.stored = frozenset(stored)
-        frame.pending = frozenset(pending)
+        frame.pending = frozenset(waiting)
         frames.append(frame)
-    return BackwardSteps(frames, (loss,), names, options, leaf_tensors)
+    return BackwardSteps(frames, (loss,), names, options, leaf_tensors, before)

@@ -4,7 +4,8 @@
 - ``derivative_explorer("x**3")``: y, autograd's dy/dx, a finite difference, the tangent;
 - ``gradient_descent_playground()``: the guide's linear regression, learning rate and epochs;
 - ``accumulation_timeline()``: ``.grad`` across ``backward()``/``zero_()``/``step()`` calls;
-- ``optimizer_race()``: SGD, momentum, Nesterov and Adam on a 2-D loss surface.
+- ``optimizer_race()``: SGD, momentum, Nesterov and Adam on a 2-D loss surface;
+- ``training_explorer(X, y)``: lesson 7's classifier, its loss curve and decision boundary.
 
 Each returns an ``App`` whose logic is plain Python (``.text()``, ``.figure()``, ...); its
 ``.ui`` (built when displayed) holds the ipywidgets, named in ``.controls`` and ``.outputs``.
@@ -18,7 +19,9 @@ from ._explorer import DerivativeExplorer, derivative_explorer
 from ._playground import GradientDescentPlayground, gradient_descent_playground, linear_regression
 from ._race import OptimizerRace, optimizer_race, race
 from ._stepper import Stepper, stepper
+from ._training import TrainingExplorer, training_explorer
 
 __all__ = ["stepper", "derivative_explorer", "gradient_descent_playground", "accumulation_timeline",
-           "optimizer_race", "App", "Stepper", "DerivativeExplorer", "GradientDescentPlayground",
-           "AccumulationTimeline", "OptimizerRace", "linear_regression", "run_timeline", "race"]
+           "optimizer_race", "training_explorer", "App", "Stepper", "DerivativeExplorer",
+           "GradientDescentPlayground", "AccumulationTimeline", "OptimizerRace", "TrainingExplorer",
+           "linear_regression", "run_timeline", "race"]

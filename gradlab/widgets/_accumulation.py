@@ -98,8 +98,12 @@ class AccumulationTimeline(App):
         width = max(len(r["call"]) for r in records)
         lines = ["weights = torch.ones(4, requires_grad=True)",
                  f"optimizer = torch.optim.SGD([weights], lr={self.lr:g})", ""]
+        # With an optimizer in the script, the weights change too: show them under each call.
+        steps = any(r["call"] == "optimizer.step()" for r in records)
         for k, r in enumerate(shown):
             lines.append(f"{k + 1:2d}. {r['call'].ljust(width)}   weights.grad = {r['grad']}")
+            if steps:
+                lines.append(f"    {'':{width}}   weights      = {r['weights']}")
         if shown:
             lines += ["", textwrap.fill(explain(records, self.step - 1), 88)]
         else:

@@ -134,7 +134,8 @@ class OptimizerRace(App):
                               readout_format=".1e", continuous_update=False)
         adam_lr = w.FloatLogSlider(value=self.adam_lr, base=10, min=-4, max=0, step=0.1,
                                    description="Adam lr", readout_format=".1e", continuous_update=False)
-        momentum = w.FloatSlider(value=self.momentum, min=0.0, max=0.99, step=0.01,
+        # min 0.01: Nesterov needs momentum > 0 (PyTorch's SGD raises ValueError at 0)
+        momentum = w.FloatSlider(value=self.momentum, min=0.01, max=0.99, step=0.01,
                                  description="momentum", continuous_update=False)
         text = w.HTML()
         plot = image(w, 6.4)

@@ -16,6 +16,7 @@ class Stepper(App):
 
     def __init__(self, loss, names=None, gradient=None, rankdir="TB"):
         super().__init__()
+        self.loss, self.gradient = loss, gradient   # what loss.backward(gradient) would use
         self.steps = backward_steps(loss, gradient=gradient, names=names)
         self.rankdir = rankdir  # "TB": a tall diagram fits beside the ledger
         self.step = 1
@@ -57,14 +58,18 @@ class Stepper(App):
         nxt = w.Button(description="Next ▶", layout=w.Layout(width="90px"))
         slider = w.IntSlider(value=self.step, min=1, max=n, description="step", continuous_update=False)
         status = w.HTML()
-        diagram = w.HTML(layout=w.Layout(overflow="auto", flex="0 1 auto", max_width="55%"))
-        ledger = w.HTML(layout=w.Layout(overflow="auto", flex="1 1 auto", margin="0 0 0 16px"))
+        # Side by side when both fit, the ledger below the diagram when not (row wrap); the SVG
+        # scales down to its box (gradlab.viz._render.html_of), so nothing is cut off.
+        diagram = w.HTML(layout=w.Layout(flex="0 1 auto", max_width="100%"))
+        ledger = w.HTML(layout=w.Layout(flex="1 1 auto", overflow_x="auto", margin="0 0 0 16px"))
         prev.on_click(lambda _: self.prev())
         nxt.on_click(lambda _: self.next())
         slider.observe(lambda change: self.go(change["new"]), names="value")
         self.controls = {"prev": prev, "next": nxt, "step": slider}
         self.outputs = {"status": status, "diagram": diagram, "ledger": ledger}
-        return w.VBox([w.HBox([prev, nxt, slider, status]), w.HBox([diagram, ledger])])
+        return w.VBox([w.HBox([prev, nxt, slider, status], layout=w.Layout(flex_flow="row wrap")),
+                       w.HBox([diagram, ledger], layout=w.Layout(flex_flow="row wrap",
+                                                                  align_items="flex-start"))])
 
     def refresh(self):
         if self._ui is None and not self.controls:
