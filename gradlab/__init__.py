@@ -23,8 +23,8 @@ from ._dtype import float32, float64, int32, int64
 from ._tensor import Tensor, cat, matmul, stack, where
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
-from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
-                     randn_like, randperm, seed)
+from .random import (Generator, initial_seed, manual_seed, multinomial, rand, rand_like, randint,
+                     randn, randn_like, randperm, seed)
 from . import nn, optim, utils  # torch.nn, torch.optim, torch.utils
 from .serialization import load, save
 

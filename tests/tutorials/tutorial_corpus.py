@@ -906,7 +906,7 @@ p = torch.rand(3, generator=g)
 p = p / p.sum()
 p
 """, "torch.multinomial(p, num_samples=100, replacement=True, generator=g)"], cells=True,
-     why="it is about sampling from the generator; no fixed values can stand in", mask="numbers", needs=["torch.multinomial"], note="names.txt replaced by its first ten names")
+     why="it is about sampling from the generator; no fixed values can stand in", mask="numbers", note="names.txt replaced by its first ten names")
 _BIGRAM_P = _BIGRAM_COUNTS + ["""\
 P = (N+1).float()
 P /= P.sum(1, keepdims=True)
