@@ -370,33 +370,6 @@ ERRORS = {
         "Give your Function subclass `@staticmethod def backward(ctx, grad_output)` returning "
         "one gradient per forward argument."),
 
-    "multinomial_dims": (
-        RuntimeError,
-        "prob_dist must be 1 or 2 dim",
-        "multinomial draws from one distribution (a 1-D tensor of weights) or from one per row of "
-        "a 2-D tensor."),
-    "multinomial_dtype": (
-        RuntimeError,
-        "multinomial only supports floating-point dtypes for input, got: {legacy}",
-        "The weights are probabilities: convert counts first, e.g. `{plain}.float()`."),
-    "multinomial_values": (
-        RuntimeError,
-        "probability tensor contains either `inf`, `nan` or element < 0",
-        "Each weight is a probability (or a count): finite and 0 or more."),
-    "multinomial_sum": (
-        RuntimeError,
-        "invalid multinomial distribution (sum of probabilities <= 0)",
-        "At least one category needs a positive weight, or nothing could be drawn."),
-    "multinomial_count": (
-        RuntimeError,
-        "cannot sample n_sample <= 0 samples",
-        "num_samples is how many indices to draw: at least 1."),
-    "multinomial_without_replacement": (
-        RuntimeError,
-        "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
-        "Without replacement each category can be drawn once, so num_samples can't exceed the "
-        "number of categories. Pass replacement=True to draw with repeats."),
-
     # == Shapes and broadcasting: view/reshape/expand, dims, cat/stack, and combining shapes.
     "broadcast": (
         RuntimeError,
@@ -1259,6 +1232,32 @@ ERRORS = {
         "The output of the user-provided function is independent of input {index}. This is not allowed in strict mode.",
         "With strict=True every input must influence the outputs; input {index} does not, so its "
         "derivative is zero. Use strict=False to get those zeros."),
+    "multinomial_dim": (
+        RuntimeError,
+        "prob_dist must be 1 or 2 dim",
+        "multinomial samples from one distribution (a 1-d tensor of weights) or from each row of a "
+        "2-d tensor; {name} has shape {shape}."),
+    "multinomial_dtype": (
+        RuntimeError,
+        "multinomial only supports floating-point dtypes for input, got: {legacy}",
+        "The weights are probabilities (or counts) as floats: `{plain}.float()`."),
+    "multinomial_count": (
+        RuntimeError,
+        "cannot sample n_sample <= 0 samples",
+        "num_samples is how many indices to draw: at least 1."),
+    "multinomial_too_many": (
+        RuntimeError,
+        "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+        "Without replacement each index can be drawn once, so at most {size} samples here; pass "
+        "replacement=True to draw more."),
+    "multinomial_invalid": (
+        RuntimeError,
+        "probability tensor contains either `inf`, `nan` or element < 0",
+        "Every weight must be a finite number ≥ 0 (they need not sum to 1)."),
+    "multinomial_zero": (
+        RuntimeError,
+        "invalid multinomial distribution (sum of probabilities <= 0)",
+        "All the weights of a row are 0, so there is nothing to draw from."),
     "one_hot_dtype": (
         RuntimeError,
         "one_hot is only applicable to index tensor of type LongTensor.",

@@ -94,32 +94,31 @@ def randperm(n, generator=None, dtype=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
-    """Indices drawn from the categories whose (unnormalised) weights are ``input``'s last dim,
-    one row of draws per row of a 2-D input; int64, no graph. Without replacement each index
-    appears at most once (PyTorch's method: the top ``num_samples`` of p / Exponential(1)).
+    """Indices drawn with probabilities proportional to the (nonnegative) weights in ``input``,
+    a 1-d tensor or each row of a 2-d one; int64, never differentiable. Without replacement an
+    index is drawn at most once (after the positive weights run out, the zero ones follow).
     The draws come from gradlab's generator, so they differ from PyTorch's for the same seed."""
-    from ._tensor import Tensor
     if input.ndim not in (1, 2):
-        raise error("multinomial_dims")
+        raise error("multinomial_dim", input)
     if not input.dtype.is_floating_point:
         raise error("multinomial_dtype", input, legacy=_dtype.LEGACY_NAMES[input.dtype])
-    p = input._data.astype(np.float64).reshape(-1, input.shape[-1])
-    if not np.isfinite(p).all() or (p < 0).any():
-        raise error("multinomial_values")
-    if (p.sum(axis=1) <= 0).any():
-        raise error("multinomial_sum")
     if num_samples <= 0:
         raise error("multinomial_count")
-    if not replacement and num_samples > p.shape[1]:
-        raise error("multinomial_without_replacement")
+    size = input.shape[-1]
+    if not replacement and num_samples > size:
+        raise error("multinomial_too_many", size=size)
+    rows = np.atleast_2d(np.asarray(input._data, dtype=np.float64))
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise error("multinomial_invalid")
+    totals = rows.sum(axis=1)
+    if np.any(totals <= 0):
+        raise error("multinomial_zero")
     rng = (generator or default_generator)._rng
     if replacement:
-        cdf = np.cumsum(p, axis=1)
-        u = rng.random((p.shape[0], num_samples)) * cdf[:, -1:]
-        out = np.stack([np.searchsorted(row, draws, side="right") for row, draws in zip(cdf, u)])
-        out = np.minimum(out, p.shape[1] - 1)
-    else:
-        keys = p / rng.exponential(1.0, p.shape)
-        out = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+        out = np.stack([rng.choice(size, num_samples, p=row / total) for row, total in zip(rows, totals)])
+    else:  # exponential keys E/p: their order is a draw without replacement (p = 0 sorts last)
+        with np.errstate(divide="ignore"):
+            keys = rng.exponential(size=rows.shape) / rows
+        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
     out = out.astype(np.int64)
-    return Tensor._make(out if input.ndim == 2 else out[0])
+    return _finish(out if input.ndim == 2 else out[0], None, False)

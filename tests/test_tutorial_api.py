@@ -372,3 +372,29 @@ def test_set_printoptions(settings):
     finally:
         torch.set_printoptions(profile="default")
         gradlab.set_printoptions(profile="default")
+
+
+# -- multinomial (draws differ from torch's: gradlab's generator is NumPy's) ---------------------
+
+MULTINOMIAL_ERRORS = ["torch.multinomial(torch.tensor([0.2, 0.8]), 3)", "torch.multinomial(torch.tensor([0., 0.]), 1)",
+                      "torch.multinomial(torch.tensor([-1., 2.]), 1)", "torch.multinomial(torch.ones(2, 2, 2), 1)",
+                      "torch.multinomial(torch.tensor([1, 2]), 1)", "torch.multinomial(torch.tensor([1., float('nan')]), 1)",
+                      "torch.multinomial(torch.ones(4), 0)", "torch.multinomial(torch.tensor(1.), 1)",
+                      "torch.multinomial(torch.ones(3, 4), 2).shape", "torch.multinomial(torch.tensor([0., 1., 0.]), 2)",
+                      "torch.multinomial(torch.tensor([0., 1.]), 1, True)", "torch.multinomial(torch.ones(4), 2).dtype"]
+
+
+@pytest.mark.parametrize("expr", MULTINOMIAL_ERRORS)
+def test_multinomial_like_torch(expr):
+    same(expr)
+
+
+def test_multinomial_frequencies_and_seeds():
+    p = gradlab.tensor([0.1, 0.6, 0.3])
+    g = gradlab.Generator().manual_seed(2147483647)
+    draws = gradlab.multinomial(p, num_samples=20000, replacement=True, generator=g).numpy()
+    np.testing.assert_allclose(np.bincount(draws, minlength=3) / 20000, [0.1, 0.6, 0.3], atol=0.015)
+    g2 = gradlab.Generator().manual_seed(2147483647)
+    assert np.array_equal(gradlab.multinomial(p, 20000, True, generator=g2).numpy(), draws)
+    once = gradlab.multinomial(gradlab.ones(2, 6), 6).numpy()  # without replacement: permutations
+    assert all(sorted(row) == list(range(6)) for row in once.tolist())
