@@ -374,7 +374,6 @@ AFTER_CORE_V2 = {
     'matmul int @ float': CORE.format(6),
     'matmul 4-d mismatch': CORE.format(6),
     'int // 0': CORE.format(6),
-    'int % 0': CORE.format(6),
     'pow of str': CORE.format(6),
     'detach_ on a view': CORE.format(6),
     'hook returns float': CORE.format(6),
