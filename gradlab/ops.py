@@ -33,6 +33,7 @@ import math
 
 import numpy as np
 
+from ._sums import torch_order_sum
 from .errors import error
 
 
@@ -524,22 +525,35 @@ def _expand_back(grad, self_shape, dim, keepdim):
     return broadcast_to(grad, self_shape)
 
 
-sum_all = Op("sum", "SumBackward0", lambda a: a.sum(dtype=_acc(a)), "sum(a)", [
+def _sum_all(a):
+    out = torch_order_sum(a, None, False)  # float32: PyTorch's order of additions (_sums.py)
+    return a.sum(dtype=_acc(a)) if out is None else out
+
+
+def _sum_dim(a, dim, keepdim):
+    out = torch_order_sum(a, dim, keepdim)
+    return np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a)) if out is None else out
+
+
+def _mean_dim(a, dim, keepdim):
+    out = torch_order_sum(a, dim, keepdim)
+    if out is None:
+        return np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype)
+    return out / a.dtype.type(numel([a.shape[d] for d in dim]))
+
+
+sum_all = Op("sum", "SumBackward0", _sum_all, "sum(a)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", lambda grad, self_shape: broadcast_to(grad, self_shape)),
 ])
-sum_dim = Op("sum", "SumBackward1",
-             lambda a, dim, keepdim: np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a)),
-             "sum(a, dim)", [
+sum_dim = Op("sum", "SumBackward1", _sum_dim, "sum(a, dim)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", _expand_back),
 ])
-# The sum divided by the count is exactly what np.mean computes, without its Python overhead.
-mean_all = Op("mean", "MeanBackward0", lambda a: a.sum(dtype=a.dtype) / a.size, "mean(a)", [
+# The sum divided by the count is exactly what np.mean computes (and PyTorch's mean).
+mean_all = Op("mean", "MeanBackward0", lambda a: _sum_all(a) / a.dtype.type(a.size), "mean(a)", [
     Rule("self", "∂(mean a)/∂aᵢ = 1/N",
          lambda grad, self_shape: broadcast_to(grad, self_shape) / numel(self_shape)),
 ])
-mean_dim = Op("mean", "MeanBackward1",
-              lambda a, dim, keepdim: np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype),
-              "mean(a, dim)", [
+mean_dim = Op("mean", "MeanBackward1", _mean_dim, "mean(a, dim)", [
     Rule("self", "∂(mean a)/∂aᵢ = 1/N", lambda grad, self_shape, dim, keepdim:
          _expand_back(grad, self_shape, dim, keepdim) / numel([self_shape[d] for d in dim])),
 ])

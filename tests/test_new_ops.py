@@ -469,3 +469,31 @@ def test_custom_function_with_two_differentiable_outputs_is_gradlabs_limit():
     exec(FUNCTIONS, ns)
     with pytest.raises(NotImplementedError, match="one differentiable output"):
         ns["Twice"].apply(ns["x"])
+
+
+# -- float32 sums in PyTorch's order of additions (gradlab/_sums.py) -------------------------------
+
+@pytest.mark.parametrize("n", [5, 7, 8, 9, 31, 33, 100, 257, 1000, 2000, 4099, 32768])
+def test_float32_sum_and_mean_bit_for_bit_like_torch(n):
+    """A loss printed with .item() shows every bit: the sum must add in PyTorch's order."""
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n).astype(np.float32)
+    g, t = gradlab.tensor(x), torch.tensor(x)
+    assert g.sum().item() == t.sum().item()
+    assert g.mean().item() == t.mean().item()
+    m = rng.standard_normal((3, n % 50 + 4)).astype(np.float32)
+    gm, tm = gradlab.tensor(m), torch.tensor(m)
+    np.testing.assert_array_equal(gm.sum(1).numpy(), tm.sum(1).numpy())
+    np.testing.assert_array_equal(gm.mean(-1, keepdim=True).numpy(), tm.mean(-1, keepdim=True).numpy())
+    assert gm.sum().item() == tm.sum().item()
+
+
+def test_broadcast_gradient_sums_like_torch():
+    """The gradient of a scalar parameter broadcast over 2000 terms is such a sum too."""
+    x = np.linspace(-3, 3, 2000).astype(np.float32)
+    out = {}
+    for L in (gradlab, torch):
+        a = L.tensor(0.3, requires_grad=True)
+        ((a * L.tensor(x) - 1) ** 2).sum().backward()
+        out[L.__name__] = a.grad.item()
+    assert out["gradlab"] == out["torch"]
