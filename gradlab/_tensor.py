@@ -532,8 +532,10 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
     __mod__ = remainder
 
     def __rmod__(self, other):
-        return Tensor._make(np.asarray(other, self._data.dtype)) % self if isinstance(
-            other, numbers.Number) else NotImplemented
+        if not isinstance(other, numbers.Number):
+            return NotImplemented
+        from ._creation import tensor
+        return tensor(other) % self  # a 0-d tensor: PyTorch's promotion keeps self's dtype kind
 
     def fmod(self, other):
         """The remainder with the sign of a (C's fmod)."""

@@ -277,12 +277,20 @@ rpow = Op("pow", "PowBackward2", lambda a, base: np.power(a.dtype.type(base), a)
 
 # remainder (Python's %: the sign of the divisor) and fmod (C's: the sign of the dividend).
 # a − b·floor(a/b) is a step function of b times b: its derivative in b is −floor(a/b).
+def _remainder(a, b):
+    if a.dtype.kind != "f":
+        return np.remainder(a, b)
+    # PyTorch's kernel: C's fmod, moved into the divisor's sign (so 7 % -1 is 0., not -0.)
+    mod = np.fmod(a, b)
+    return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod).astype(a.dtype, copy=False)
+
+
 remainder_scalar = Op("remainder", "RemainderBackward0",
-                      lambda a, other: np.remainder(a, a.dtype.type(other)), "a % c", [
+                      lambda a, other: _remainder(a, a.dtype.type(other)), "a % c", [
     Rule("self", "∂(a mod c)/∂a = 1", lambda grad: grad),
 ], promote="same", scalar="other")
 
-remainder = Op("remainder", "RemainderBackward1", np.remainder, "a % b", [
+remainder = Op("remainder", "RemainderBackward1", _remainder, "a % b", [
     Rule("self", "∂(a mod b)/∂a = 1", lambda grad: grad),
     Rule("other", "∂(a mod b)/∂b = −floor(a/b)",
          lambda grad, self, other: -grad * like(grad, np.floor_divide(raw(self), raw(other)))),
