@@ -16,32 +16,41 @@ from .function import Function, FunctionCtx, once_differentiable
 def _as_tuple(x):
     if x is None:
         return None
+    if type(x) is tuple:
+        return x
     return (x,) if not isinstance(x, (tuple, list)) else tuple(x)
 
 
 def _roots(outputs, grad_outputs):
     """Pair each output with its gradient, checking them as PyTorch does."""
-    from .._tensor import Tensor
     grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
     if len(grads) != len(outputs):
         raise error("grad_outputs_count", ngrads=len(grads), noutputs=len(outputs))
     roots = []
     for i, (out, grad) in enumerate(zip(outputs, grads)):
-        if not out.requires_grad:
+        if not out._requires_grad:
             raise error("no_grad_output", out, index=i)
         if grad is None:
-            if out.numel() != 1:
+            data = out._data
+            if data.size != 1:
                 raise error("scalar_outputs", out)
-            grad = Tensor._make(np.ones(out._data.shape, dtype=out._data.dtype))
-        elif not isinstance(grad, Tensor):
-            raise error("gradient_type", type=type(grad).__name__)
-        elif grad.shape != out.shape:
-            raise error("grad_shape", out, index=i, got=grad.shape, expected=out.shape,
-                        got_tuple=tuple(grad.shape), expected_tuple=tuple(out.shape))
-        elif grad.dtype is not out.dtype:
-            grad = grad.to(out.dtype)
-        roots.append((out._edge(), grad))
+            grad = np.ones(data.shape, dtype=data.dtype)  # the engine wraps it if need be
+        else:
+            grad = _checked_gradient(out, grad, i)
+        roots.append((out.grad_fn or out._edge(), grad))
     return roots
+
+
+def _checked_gradient(out, grad, i):
+    from .._tensor import Tensor
+    if not isinstance(grad, Tensor):
+        raise error("gradient_type", type=type(grad).__name__)
+    if grad.shape != out.shape:
+        raise error("grad_shape", out, index=i, got=grad.shape, expected=out.shape,
+                    got_tuple=tuple(grad.shape), expected_tuple=tuple(out.shape))
+    if grad.dtype is not out.dtype:
+        grad = grad.to(out.dtype)
+    return grad
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):

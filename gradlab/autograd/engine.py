@@ -29,45 +29,39 @@ def backward_pass(roots, retain_graph=False, run=None):
     for node, grad in roots:
         pending[node] = pending[node] + grad if node in pending else grad
     deps = dependencies(pending)
-    ready = Ready(node for node in pending if node not in deps)
-    while ready:
-        node = ready.pop()
+    # The nodes that may run, the most recently created first (PyTorch's order): a heap of
+    # (-seq, tie, node), ties (AccumulateGrad) in the order they became ready. A node made ready
+    # that would be popped next anyway (a chain's usual case) runs next without the heap.
+    ready = [(-node.seq, k, node) for k, node in enumerate(pending) if node not in deps]
+    heapq.heapify(ready)
+    tie = len(ready)
+    node = None
+    while node is not None or ready:
+        if node is None:
+            node = heapq.heappop(ready)[2]
         grad = pending.pop(node, None)  # None: no gradient reached this node
+        children = node._next
         if grad is not None:
-            send(node, run(node, grad), pending)
+            for child, g in zip(children, run(node, grad)):  # send each input its gradient
+                if child is not None and g is not None:
+                    pending[child] = pending[child] + g if child in pending else g
+            g = None  # hold no gradient here: a leaf stores an unshared one without a copy
         if not retain_graph:
             node.release()
-        for child in node._next:
+        node = None
+        for child in children:
             if child is not None:
                 deps[child] -= 1
-                if deps[child] == 0:
-                    ready.push(child)
-
-
-def send(node, grads, pending):
-    """Add the gradient for each of ``node``'s inputs to what that input's node has received."""
-    for child, g in zip(node._next, grads):
-        if child is not None and g is not None:
-            pending[child] = pending[child] + g if child in pending else g
-
-
-class Ready:
-    """The nodes that may run, the most recently created first (PyTorch's order)."""
-
-    def __init__(self, nodes):
-        self._heap = [(-node.seq, k, node) for k, node in enumerate(nodes)]
-        heapq.heapify(self._heap)
-        self._tie = len(self._heap)  # ties (AccumulateGrad) in the order they became ready
-
-    def __bool__(self):
-        return bool(self._heap)
-
-    def push(self, node):
-        self._tie += 1
-        heapq.heappush(self._heap, (-node.seq, self._tie, node))
-
-    def pop(self):
-        return heapq.heappop(self._heap)[2]
+                if deps[child] == 0:  # every gradient for it has arrived
+                    if node is None and (not ready or -child.seq < ready[0][0]):
+                        node = child
+                        continue
+                    if node is not None:  # two became ready: let the heap order them
+                        tie += 1
+                        heapq.heappush(ready, (-node.seq, tie, node))
+                        node = None
+                    tie += 1
+                    heapq.heappush(ready, (-child.seq, tie, child))
 
 
 def run_node(node, grad):
@@ -90,15 +84,17 @@ def call_hooks(node, grad):
 
 def dependencies(roots):
     """How many edges lead into each node reachable from ``roots`` (explicit stack)."""
-    deps, seen, stack = {}, set(roots), list(roots)
+    deps, stack = {}, list(roots)
     while stack:
         for child in stack.pop()._next:
             if child is None:
                 continue
-            deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+            if child in deps:
+                deps[child] += 1
+            else:
+                deps[child] = 1
+                if child not in roots:  # a root is on the stack already
+                    stack.append(child)
     return deps
 
 

@@ -52,20 +52,26 @@ class Node:
         """The gradient for each input (None where none is needed), in the input's shape and dtype."""
         tensors = hasattr(grad, "_data")
         out = []
-        rules = self.op.rules
+        rules, shapes, dtypes = self.op.rules, self.shapes, self.dtypes
         for i, child in enumerate(self._next):
             if child is None:
                 out.append(None)
                 continue
             rule = rules[0] if len(rules) <= i else rules[i]  # one rule serves every input of cat
-            g = rule.fn(grad, *[self.read(name, i, tensors) for name in rule.reads]) \
-                if rule.reads else rule.fn(grad)
-            g = sum_to(g, self.shapes[i])
+            reads = rule.reads
+            if not reads:
+                g = rule.fn(grad)
+            elif len(reads) == 1:  # the usual case, without building a list of one
+                g = rule.fn(grad, self.read(reads[0], i, tensors))
+            else:
+                g = rule.fn(grad, *[self.read(name, i, tensors) for name in reads])
+            if g.shape != shapes[i]:
+                g = sum_to(g, shapes[i])
             if tensors:
-                if g._data.dtype != self.dtypes[i]:  # e.g. float32 flowing into a float64 input
-                    g = g.to(self.dtypes[i])
-            elif g.dtype is not self.dtypes[i] and g.dtype != self.dtypes[i]:
-                g = g.astype(self.dtypes[i])
+                if g._data.dtype != dtypes[i]:  # e.g. float32 flowing into a float64 input
+                    g = g.to(dtypes[i])
+            elif g.dtype is not dtypes[i] and g.dtype != dtypes[i]:
+                g = g.astype(dtypes[i])
             out.append(g)
         return out
 
@@ -78,13 +84,16 @@ class Node:
 
     def read(self, name, i=None, tensors=False):
         """A value a rule reads: a saved tensor, a parameter, an input's shape or dtype."""
-        if name in self._saved_names:
-            if self._saved is _FREED:
+        names = self._saved_names
+        if name in names:
+            saved = self._saved
+            if saved is _FREED:
                 raise error("freed_graph", node=self.name())
-            value = self._saved[self._saved_names.index(name)]
+            value = saved[names.index(name)]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
-        if name in self.params:
-            return self.params[name]
+        params = self.params
+        if name in params:
+            return params[name]
         if name == "i":
             return i
         if name == "shapes":
