@@ -13,10 +13,10 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _repr, autograd, linalg, ops
+from . import _device, _dtype, _repr, autograd, ops
 from .errors import error
 from ._dtype import Size, result_type
-from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
+from ._functional import (FunctionalMethods, MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
                           _same_dtype, cat, matmul, stack, where)
 from ._record import record
 from ._compare import ComparisonMethods
@@ -35,7 +35,7 @@ _NONLEAF_GRAD_WARNING = (
 )
 
 
-class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
+class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
                  "_retains_grad", "_hooks", "name", "_cut", "_base", "_view_chain",
                  "__weakref__")
@@ -512,57 +512,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return apply(ops.mean_all, t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
 
-    def _modulo(self, other, by_scalar, by_tensor):
-        if isinstance(other, Tensor):
-            _check_broadcast(self, other)
-            if not other.dtype.is_floating_point and not self.dtype.is_floating_point \
-                    and not other._data.all():
-                raise error("integer_modulo_zero", self)
-            return apply(by_tensor, self, other)
-        if not isinstance(other, numbers.Number):
-            return NotImplemented
-        if other == 0 and not self.dtype.is_floating_point and not isinstance(other, float):
-            raise error("integer_modulo_zero", self)
-        return apply(by_scalar, self, other=other)
-
-    def remainder(self, other):
-        """``a % b``, with the sign of b (Python's and PyTorch's ``%``)."""
-        return self._modulo(other, ops.remainder_scalar, ops.remainder)
-
-    __mod__ = remainder
-
-    def __rmod__(self, other):
-        if not isinstance(other, numbers.Number):
-            return NotImplemented
-        from ._creation import tensor
-        return tensor(other) % self  # a 0-d tensor: PyTorch's promotion keeps self's dtype kind
-
-    def fmod(self, other):
-        """The remainder with the sign of a (C's fmod)."""
-        return self._modulo(other, ops.fmod_scalar, ops.fmod)
-
-    def multinomial(self, num_samples, replacement=False, *, generator=None):
-        from .random import multinomial
-        return multinomial(self, num_samples, replacement, generator=generator)
-
     def data_ptr(self) -> int:
         """The address of the first element (views of one tensor share its memory)."""
         return self._data.__array_interface__["data"][0]
-
-    def softmax(self, dim=None, dtype=None):
-        if dim is None:  # the method has no implicit dim (F.softmax warns and picks one)
-            raise error("softmax_dim", name="softmax")
-        from .nn.functional import softmax
-        return softmax(self, dim, dtype=dtype)
-
-    def log_softmax(self, dim=None, dtype=None):
-        if dim is None:
-            raise error("softmax_dim", name="log_softmax")
-        from .nn.functional import log_softmax
-        return log_softmax(self, dim, dtype=dtype)
-
-    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-        return linalg.tensor_norm(self, p, dim, keepdim, dtype)
 
     def _extreme(self, dim, keepdim, which):
         if isinstance(dim, Tensor):
