@@ -242,14 +242,14 @@ def _pow_scalar(a, exponent):
     # which can differ from NumPy's power in the last bit.
     if a.dtype.kind != "b" and (exponent == 2 or exponent == 3):
         return a * a if exponent == 2 else a * a * a
-    if a.dtype == np.float32:  # the rest as √, 1/√, 1/x² or (SLEEF's pow) correctly rounded
-        if exponent == 0.5:
-            return np.sqrt(a)
+    if a.dtype == np.float32:  # as PyTorch: √, 1/√ and 1/x² for these exponents, and for the
+        if exponent == 0.5:      # others its SLEEF pow, within an ulp: nearly always the
+            return np.sqrt(a)    # correctly rounded value, which float64 rounded once gives
         if exponent == -0.5:
             return np.divide(1, np.sqrt(a), dtype=a.dtype)
         if exponent == -2:
             return np.divide(1, a * a, dtype=a.dtype)
-        if exponent != 2 and exponent != -1:
+        if exponent != -1:
             return np.power(a, exponent, dtype=np.float64).astype(np.float32)
     return np.power(a, a.dtype.type(exponent)).astype(a.dtype, copy=False)
 
@@ -338,7 +338,6 @@ sigmoid = Op("sigmoid", "SigmoidBackward0", _sigmoid, "sigmoid(a)", [
 tanh = Op("tanh", "TanhBackward0", np.tanh, "tanh(a)", [
     Rule("self", "∂tanh(a)/∂a = 1 − tanh²(a)", lambda grad, result: grad * (1 - result * result)),
 ], promote="float", method=True, tests=("wide", "real"))
-
 
 
 # Computed in float64 and rounded once: PyTorch's float32 kernels (SLEEF, within 1 ulp) nearly
@@ -816,12 +815,17 @@ nll_loss = Op("nll_loss", "NllLossBackward0", _nll_loss, "−a[target]", [
 ])
 
 
+def _reduced(loss, reduction):
+    if reduction == "none":
+        return loss
+    total = _sum_all(loss)  # PyTorch's loss.sum() / loss.mean(), in its order of additions
+    return total if reduction == "sum" else total / loss.dtype.type(loss.size)
+
+
 def _mse_loss(a, b, reduction):
     d = a - b
     sq = d * d
-    if reduction == "none":
-        return sq
-    return np.sum(sq, dtype=sq.dtype) if reduction == "sum" else np.mean(sq, dtype=sq.dtype)
+    return _reduced(sq, reduction)
 
 
 def _mse_grad(grad, self, target, self_shape, reduction):
@@ -835,12 +839,6 @@ mse_loss = Op("mse_loss", "MseLossBackward0", _mse_loss, "mean((a − b)²)", [
          lambda grad, self, target, self_shape, reduction:
          -_mse_grad(grad, self, target, self_shape, reduction)),
 ], promote="same")
-
-
-def _reduced(loss, reduction):
-    if reduction == "none":
-        return loss
-    return np.sum(loss, dtype=loss.dtype) if reduction == "sum" else np.mean(loss, dtype=loss.dtype)
 
 
 def _loss_scale(grad, coefficient, weight, self_shape, reduction):

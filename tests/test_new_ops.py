@@ -499,3 +499,14 @@ def test_broadcast_gradient_sums_like_torch():
         ((a * L.tensor(x) - 1) ** 2).sum().backward()
         out[L.__name__] = a.grad.item()
     assert out["gradlab"] == out["torch"]
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_loss_values_bit_for_bit_like_torch(loss, reduction):
+    rng = np.random.default_rng(7)
+    p = rng.uniform(0.05, 0.95, 1000).astype(np.float32)
+    t = rng.uniform(0, 1, 1000).astype(np.float32)
+    got = getattr(gradlab.nn.functional, loss)(gradlab.tensor(p), gradlab.tensor(t), reduction=reduction)
+    want = getattr(torch.nn.functional, loss)(torch.tensor(p), torch.tensor(t), reduction=reduction)
+    assert got.item() == want.item()
