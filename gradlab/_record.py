@@ -47,7 +47,9 @@ def record(op, *inputs, **params):
 
 def _promoted(op, inputs, params):
     """The inputs' arrays in the dtype the op computes in."""
-    if not op.scalar:  # the common case, fast: float tensors of one dtype, and Python numbers
+    scalar = op.scalar
+    if not scalar or type(params[scalar]) is float or type(params[scalar]) is int:
+        # The common case, fast: float tensors of one dtype, and Python numbers.
         target = None
         for x in inputs:
             if type(x) is float or type(x) is int:

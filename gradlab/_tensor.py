@@ -364,8 +364,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         if kind is float or kind is int:  # the common case first: no ABC check
             return record(op, self, other)
         if isinstance(other, Tensor):
-            if other._data.shape != self._data.shape:
-                _broadcast_shape(self._data.shape, other._data.shape)
+            a, b = self._data.shape, other._data.shape
+            if a != b and a and b:  # a 0-d side broadcasts to anything
+                _broadcast_shape(a, b)
         elif not isinstance(other, numbers.Number):
             return NotImplemented
         return apply(op, self, other)
@@ -399,6 +400,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         return self.reciprocal() * other  # PyTorch records exactly this: MulBackward0 over ReciprocalBackward0
 
     def __pow__(self, exponent):
+        kind = type(exponent)
+        if (kind is float or kind is int) and self._data.dtype.kind == "f":  # common: no ABC check
+            return record(ops.pow_scalar, self, exponent=exponent)
         if isinstance(exponent, Tensor):
             _check_broadcast(self, exponent)
             if self.dtype is _dtype.bool_ and exponent.dtype is _dtype.bool_:

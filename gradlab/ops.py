@@ -171,6 +171,10 @@ def sum_to(grad, shape):
     if grad.shape == shape:
         return grad
     axes = reduced_axes(grad.shape, shape)
+    if not hasattr(grad, "_data"):  # an array (plain backward): the ndarray methods, no op call
+        if axes:
+            grad = grad.sum(axis=axes, dtype=_acc(grad), keepdims=True)
+        return grad.reshape(shape) if grad.shape != shape else grad
     if axes:
         grad = sum_dim(grad, dim=axes, keepdim=True)
     return reshape(grad, shape) if grad.shape != shape else grad

@@ -271,29 +271,34 @@ def make_node(op, inputs, out, params, node=None):
     for x in inputs:
         data = getattr(x, "_data", None)
         if data is None:  # a Python number: PyTorch wraps it in a tensor with no edge, shape ()
-            edges.append(None)
+            edge = None
             shapes.append(())
             dtypes.append(None)
         else:
-            edge = x.grad_fn or (x._edge() if x._requires_grad else None)
-            edges.append(edge)
+            edge = x.grad_fn
+            if edge is None and x._requires_grad:
+                edge = x._edge()
             shapes.append(data.shape)
             dtypes.append(data.dtype)
-            if edge is not None:
-                continue
-        # Inputs without an edge, for the diagrams (gradlab.viz): a weakref to a tensor that
-        # needs no gradient, or the Python number. Weak: the graph never keeps them alive.
-        if constants is None:
-            constants = [None] * len(inputs)
-        constants[len(edges) - 1] = x if data is None else weakref.ref(x)
+        edges.append(edge)
+        if edge is None:
+            # Inputs without an edge, for the diagrams (gradlab.viz): a weakref to a tensor that
+            # needs no gradient, or the Python number. Weak: the graph never keeps them alive.
+            if constants is None:
+                constants = [None] * len(inputs)
+            constants[len(edges) - 1] = x if data is None else weakref.ref(x)
     node._next = edges = tuple(edges)
     key = (tuple(shapes), tuple(dtypes))
-    node.shapes, node.dtypes = _interned.setdefault(key, key)
+    node.shapes, node.dtypes = _interned.get(key) or _interned.setdefault(key, key)
     node.params = params or _NO_PARAMS
     node._consts = None if constants is None else tuple(constants)
     node.seq = next(_sequence)
     node._pre_hooks = None
-    names = op.saves_for(tuple([e is not None for e in edges])) if op.saves else ()
+    if op.saves:
+        names = op.saves_for((True,) * len(edges) if constants is None else
+                             tuple([edge is not None for edge in edges]))
+    else:
+        names = ()
     node._saved_names = names
     if names:
         saved = []
