@@ -173,7 +173,7 @@ def sum_to(grad, shape):
     axes = reduced_axes(grad.shape, shape)
     if not hasattr(grad, "_data"):  # an array (plain backward): the ndarray methods, no op call
         if axes:
-            grad = grad.sum(axis=axes, dtype=_acc(grad), keepdims=True)
+            grad = _sum_dim(grad, axes, True)  # float32: PyTorch's order of additions (_sums.py)
         return grad.reshape(shape) if grad.shape != shape else grad
     if axes:
         grad = sum_dim(grad, dim=axes, keepdim=True)
@@ -611,7 +611,7 @@ min_dim = Op("min", "MinBackward0", _take, "min(a, dim)", [
 
 
 def _vector_norm(a, ord, dim, keepdim):
-    x = np.abs(a.astype(np.float64))  # in float64, rounded once at the end
+    x = np.abs(a)  # in the tensor's dtype, as PyTorch (a tiny float32's square underflows there too)
     if ord == 2:
         out = np.sqrt(np.sum(x * x, axis=dim, keepdims=keepdim))
     elif ord == math.inf:
@@ -619,12 +619,12 @@ def _vector_norm(a, ord, dim, keepdim):
     elif ord == -math.inf:
         out = np.min(x, axis=dim, keepdims=keepdim)
     elif ord == 0:
-        out = np.sum(x != 0, axis=dim, keepdims=keepdim, dtype=np.float64)
+        out = np.sum(x != 0, axis=dim, keepdims=keepdim, dtype=a.dtype)
     elif ord == 1:
         out = np.sum(x, axis=dim, keepdims=keepdim)
     else:
-        out = np.sum(x ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
-    return np.asarray(out).astype(a.dtype)
+        out = np.sum(x ** a.dtype.type(ord), axis=dim, keepdims=keepdim) ** a.dtype.type(1 / ord)
+    return np.asarray(out).astype(a.dtype, copy=False)
 
 
 def _vector_norm_grad(grad, self, result, self_shape, ord, dim, keepdim):
