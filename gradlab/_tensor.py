@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+import weakref
 
 import numpy as np
 
@@ -137,7 +138,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
             return None
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
-            import weakref
             acc = AccumulateGrad(self)
             self._accumulator = weakref.ref(acc)
         return acc
@@ -167,7 +167,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
             return
         if self._retains_grad:
             return
-        import weakref
         ref = weakref.ref(self)
 
         def store(grad):
