@@ -10,18 +10,22 @@ import warnings as _warnings
 # them, for gradlab's own modules only (cheaper than numpy.errstate around every op).
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradlab(\.|$)")
 
-from . import autograd, ops, random as _random
+from . import autograd, cuda, linalg, ops, random as _random
+from ._device import device
+from ._legacy import BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor
+from ._repr import set_printoptions
 from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_like, linspace, ones,
                         ones_like, tensor, zeros, zeros_like)
 from ._dtype import Size, dtype, promote_types, result_type
 from ._dtype import bool_ as bool
 from ._dtype import float32, float64, int32, int64
+from ._compare import all, any
 from ._tensor import TABLE_METHODS as _TABLE_METHODS, Tensor, cat, matmul, stack, where
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
-from .random import (Generator, initial_seed, manual_seed, rand, rand_like, randint, randn,
-                     randn_like, randperm, seed)
-from . import nn, optim  # torch.nn, torch.optim
+from .random import (Generator, initial_seed, manual_seed, multinomial, rand, rand_like, randint,
+                     randn, randn_like, randperm, seed)
+from . import nn, optim, utils  # torch.nn, torch.optim, torch.utils
 from .serialization import load, save
 
 float = float32
@@ -49,12 +53,15 @@ def _method(name):
 
 
 # gradlab.<name>(t, ...) for every Tensor method that has a function in PyTorch: those of the op
-# table's entries marked method=True (gradlab.exp, ...), and these.
+# table's entries marked method=True (gradlab.exp, ...) and their in-place forms (gradlab.exp_),
+# and these.
 for _name in [op.name for op in _TABLE_METHODS] + [
+        op.name + "_" for op in _TABLE_METHODS if op.name != "sign"] + [  # no torch.sign_
         "add", "sub", "mul", "div", "neg", "square", "clamp", "clip", "sum", "mean", "argmax",
         "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
-        "unsqueeze", "squeeze", "clone", "detach", "sign", "masked_fill", "maximum", "minimum",
-        "numel", "isfinite", "allclose", "equal", "logical_not"]:
+        "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum", "minimum",
+        "numel", "isfinite", "allclose", "equal", "logical_not", "norm", "split", "chunk",
+        "remainder", "fmod"]:
     globals()[_name] = _method(_name)
 
 
@@ -83,3 +90,7 @@ def softmax(input, dim, dtype=None):
 
 def log_softmax(input, dim, dtype=None):
     return nn.functional.log_softmax(input, dim, dtype=dtype)
+
+
+from . import _numpy_names  # noqa: E402  (last: it wraps what is defined above)
+_numpy_names.install(Tensor, globals())

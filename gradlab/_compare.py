@@ -1,5 +1,6 @@
 """Comparisons and logical ops: Tensor methods with no gradient (their results are bool tensors,
-or Python bools for ``equal``/``allclose``), broadcasting as PyTorch does."""
+or Python bools for ``equal``/``allclose``), broadcasting as PyTorch does; and ``torch.all`` /
+``torch.any``, the logical reductions."""
 from __future__ import annotations
 
 import numbers
@@ -52,6 +53,12 @@ class ComparisonMethods:
     def __invert__(self):
         return self._make(~self._data)
 
+    def all(self, dim=None, keepdim=False):
+        return all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return any(self, dim, keepdim)
+
     def logical_not(self):
         return self._make(np.logical_not(self._data))
 
@@ -65,3 +72,20 @@ class ComparisonMethods:
         return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
+# -- all / any: is every / some element true (nonzero)? -----------------------------------------
+# Over the whole tensor, or along ``dim`` (an int or a tuple) with ``keepdim``; a bool tensor
+# whatever the input's dtype, as in PyTorch. No graph: a truth value has no gradient.
+
+def _truth(fn, input, dim, keepdim):
+    if dim is None:
+        return _t.Tensor._make(np.asarray(fn(input._data)))
+    axes = input._dims(dim) if input.ndim else ()
+    return _t.Tensor._make(np.asarray(fn(input._data, axis=axes, keepdims=keepdim)))
+
+
+def all(input, dim=None, keepdim=False):
+    return _truth(np.all, input, dim, keepdim)
+
+
+def any(input, dim=None, keepdim=False):
+    return _truth(np.any, input, dim, keepdim)

@@ -1,14 +1,16 @@
-"""The functional ops of ``gradlab`` (``torch.matmul``, ``cat``, ``stack``, ``where``) and the
+"""The functional ops of ``gradlab`` (``torch.matmul``, ``cat``, ``stack``, ``where``), the
 argument checks they share with the Tensor methods (broadcasting, dtypes, matrix shapes), each
-raising PyTorch's error.
+raising PyTorch's error, and the Tensor methods that front a function (``%``, ``norm``,
+``softmax``, ``multinomial``).
 """
 from __future__ import annotations
 
 import functools
+import numbers
 
 import numpy as np
 
-from . import _dtype, ops
+from . import _dtype, linalg, ops
 from ._record import record as apply
 from .errors import error
 
@@ -217,3 +219,56 @@ def where(condition, input, other):
     shape = functools.reduce(_broadcast_shape, shapes)
     return apply(ops.where, input, other, condition=np.broadcast_to(condition._data, shape))
 
+
+class FunctionalMethods:
+    """Tensor methods that front a function: remainder/fmod (``%``), norm, softmax, multinomial."""
+
+    __slots__ = ()
+
+    def _modulo(self, other, by_scalar, by_tensor):
+        if isinstance(other, _t.Tensor):
+            _check_broadcast(self, other)
+            if not other.dtype.is_floating_point and not self.dtype.is_floating_point \
+                    and not other._data.all():
+                raise error("integer_modulo_zero", self)
+            return apply(by_tensor, self, other)
+        if not isinstance(other, numbers.Number):
+            return NotImplemented
+        if other == 0 and not self.dtype.is_floating_point and not isinstance(other, float):
+            raise error("integer_modulo_zero", self)
+        return apply(by_scalar, self, other=other)
+
+    def remainder(self, other):
+        """``a % b``, with the sign of b (Python's and PyTorch's ``%``)."""
+        return self._modulo(other, ops.remainder_scalar, ops.remainder)
+
+    __mod__ = remainder
+
+    def __rmod__(self, other):
+        if not isinstance(other, numbers.Number):
+            return NotImplemented
+        from ._creation import tensor
+        return tensor(other) % self  # a 0-d tensor: PyTorch's promotion keeps self's dtype kind
+
+    def fmod(self, other):
+        """The remainder with the sign of a (C's fmod)."""
+        return self._modulo(other, ops.fmod_scalar, ops.fmod)
+
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        from .random import multinomial
+        return multinomial(self, num_samples, replacement, generator=generator)
+
+    def softmax(self, dim=None, dtype=None):
+        if dim is None:  # the method has no implicit dim (F.softmax warns and picks one)
+            raise error("softmax_dim", name="softmax")
+        from .nn.functional import softmax
+        return softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim=None, dtype=None):
+        if dim is None:
+            raise error("softmax_dim", name="log_softmax")
+        from .nn.functional import log_softmax
+        return log_softmax(self, dim, dtype=dtype)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return linalg.tensor_norm(self, p, dim, keepdim, dtype)

@@ -12,7 +12,7 @@ from .errors import error
 from .ops import Op, Rule, like, numel, reshape, zeros_like
 
 __all__ = ["alias", "squeeze_all", "squeeze_matmul", "to_dtype", "embed_select", "embed_slice",
-           "embed_index", "select", "unbind", "slice", "index", "copy_slices", "index_put",
+           "embed_index", "select", "unbind", "slice", "split", "split_with_sizes", "index", "copy_slices", "index_put",
            "masked_fill", "fill", "copy", "fill_tensor", "zero", "as_strided_scatter",
            "as_strided", "copy_slices_view", "view_of", "view_region"]
 
@@ -69,6 +69,11 @@ slice = Op("slice", "SliceBackward0", lambda a, key: a[key], "a[i:j]", [
     Rule("self", "the gradient goes to the sliced positions, 0 elsewhere",
          lambda grad, self_shape, key: embed_slice(grad, shape=self_shape, key=key)),
 ], view=True)
+# split/chunk: PyTorch records one node for all the pieces; gradlab, whose nodes have one output,
+# records one node per piece under the same name (each sends its piece of the gradient back).
+split = Op("split", "SplitBackward0", lambda a, key: a[key], "split(a)", slice.rules, view=True)
+split_with_sizes = Op("split", "SplitWithSizesBackward0", lambda a, key: a[key], "split(a, sizes)",
+                      slice.rules, view=True)
 index = Op("index", "IndexBackward0", lambda a, key: a[key], "a[idx]", [
     Rule("self", "the gradient goes to the indexed positions (repeats add up), 0 elsewhere",
          lambda grad, self_shape, key: embed_index(grad, shape=self_shape, key=key)),

@@ -13,7 +13,31 @@ import numpy as np
 
 from . import _dtype
 
-PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
+_PROFILES = {"default": dict(precision=4, threshold=1000, edgeitems=3, linewidth=80),
+             "short": dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
+             "full": dict(precision=4, threshold=math.inf, edgeitems=3, linewidth=80)}
+
+
+class _PrintOptions:
+    """``torch._tensor_str.PRINT_OPTS``: what ``set_printoptions`` changes."""
+    precision, threshold, edgeitems, linewidth, sci_mode = 4, 1000, 3, 80, None
+
+
+PRINT_OPTS = _PrintOptions()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
+                     sci_mode=None):
+    """``torch.set_printoptions``: digits after the point, the summarising threshold, items per
+    edge, line width, and ``sci_mode`` (True/False forces scientific notation on or off, None lets
+    each tensor choose). As in PyTorch, every call sets ``sci_mode``, default None."""
+    for key, value in _PROFILES.get(profile, {}).items():
+        setattr(PRINT_OPTS, key, value)
+    for key, value in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
+                       ("linewidth", linewidth)):
+        if value is not None:
+            setattr(PRINT_OPTS, key, value)
+    PRINT_OPTS.sci_mode = sci_mode
 
 
 class _Formatter:
@@ -32,25 +56,27 @@ class _Formatter:
         lo, hi = magnitudes.min(), magnitudes.max()
         self.int_mode = bool(np.all(finite == np.ceil(finite)))
         self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
+        if PRINT_OPTS.sci_mode is not None:  # set_printoptions(sci_mode=...) decides instead
+            self.sci_mode = PRINT_OPTS.sci_mode
         for v in finite.tolist():
             if self.sci_mode:
-                width = len(f"{v:.{PRECISION}e}")
+                width = len(f"{v:.{PRINT_OPTS.precision}e}")
             elif self.int_mode:
                 width = len(f"{v:.0f}") + 1
             else:
-                width = len(f"{v:.{PRECISION}f}")
+                width = len(f"{v:.{PRINT_OPTS.precision}f}")
             self.max_width = max(self.max_width, width)
 
     def format(self, value) -> str:
         if self.floating:
             if self.sci_mode:
-                text = f"{value:{self.max_width}.{PRECISION}e}"
+                text = f"{value:{self.max_width}.{PRINT_OPTS.precision}e}"
             elif self.int_mode:
                 text = f"{value:.0f}"
                 if not (math.isinf(value) or math.isnan(value)):
                     text += "."
             else:
-                text = f"{value:.{PRECISION}f}"
+                text = f"{value:.{PRINT_OPTS.precision}f}"
         else:
             text = str(value)
         return (self.max_width - len(text)) * " " + text
@@ -60,18 +86,18 @@ def _summarized(a: np.ndarray) -> np.ndarray:
     """The elements that will be shown, for choosing the format."""
     if a.ndim == 0:
         return a
-    if a.shape[0] > 2 * EDGEITEMS:
-        a = np.concatenate([a[:EDGEITEMS], a[-EDGEITEMS:]])
+    if a.shape[0] > 2 * PRINT_OPTS.edgeitems:
+        a = np.concatenate([a[:PRINT_OPTS.edgeitems], a[-PRINT_OPTS.edgeitems:]])
     if a.ndim == 1:
         return a
     return np.stack([_summarized(row) for row in a])
 
 
 def _vector(a, indent, summarize, fmt):
-    per_line = max(1, math.floor((LINEWIDTH - indent) / (fmt.max_width + 2)))
-    if summarize and a.shape[0] > 2 * EDGEITEMS:
-        data = ([fmt.format(v) for v in a[:EDGEITEMS].tolist()] + [" ..."]
-                + [fmt.format(v) for v in a[-EDGEITEMS:].tolist()])
+    per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / (fmt.max_width + 2)))
+    if summarize and a.shape[0] > 2 * PRINT_OPTS.edgeitems:
+        data = ([fmt.format(v) for v in a[:PRINT_OPTS.edgeitems].tolist()] + [" ..."]
+                + [fmt.format(v) for v in a[-PRINT_OPTS.edgeitems:].tolist()])
     else:
         data = [fmt.format(v) for v in a.tolist()]
     lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
@@ -84,9 +110,9 @@ def _body(a, indent, summarize, fmt):
         return fmt.format(a.item())
     if a.ndim == 1:
         return _vector(a, indent, summarize, fmt)
-    if summarize and a.shape[0] > 2 * EDGEITEMS:
-        rows = ([_body(a[i], indent + 1, summarize, fmt) for i in range(EDGEITEMS)] + ["..."]
-                + [_body(a[i], indent + 1, summarize, fmt) for i in range(len(a) - EDGEITEMS, len(a))])
+    if summarize and a.shape[0] > 2 * PRINT_OPTS.edgeitems:
+        rows = ([_body(a[i], indent + 1, summarize, fmt) for i in range(PRINT_OPTS.edgeitems)] + ["..."]
+                + [_body(a[i], indent + 1, summarize, fmt) for i in range(len(a) - PRINT_OPTS.edgeitems, len(a))])
     else:
         rows = [_body(a[i], indent + 1, summarize, fmt) for i in range(a.shape[0])]
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
@@ -95,7 +121,7 @@ def _body(a, indent, summarize, fmt):
 def tensor_str(a: np.ndarray, indent: int) -> str:
     if a.size == 0:
         return "[]"
-    summarize = a.size > THRESHOLD
+    summarize = a.size > PRINT_OPTS.threshold
     fmt = _Formatter(_summarized(a) if summarize else a)
     return _body(a, indent, summarize, fmt)
 
@@ -104,7 +130,7 @@ def _add_suffixes(text, suffixes, indent):
     parts = [text]
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > LINEWIDTH:
+        if last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
         else:

@@ -14,10 +14,10 @@ import weakref
 
 import numpy as np
 
-from . import _dtype, _repr, autograd, ops
+from . import _device, _dtype, _repr, autograd, ops
 from .errors import error
 from ._dtype import Size, result_type
-from ._functional import (MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
+from ._functional import (FunctionalMethods, MinMax, _broadcast_shape, _check_broadcast, _check_matrices, _check_sub,
                           _same_dtype, cat, matmul, stack, where)
 from ._record import record
 from ._compare import ComparisonMethods
@@ -36,7 +36,7 @@ _NONLEAF_GRAD_WARNING = (
 )
 
 
-class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
+class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
                  "_retains_grad", "_hooks", "name", "_cut", "_base", "_view_chain",
                  "__weakref__")
@@ -61,8 +61,10 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         t._view_chain = ()  # for a view: the view ops (op, params) that made it from _base
         return t
 
-    def __init__(self, *args, **kwargs):
-        raise error("tensor_constructor")
+    def __new__(cls, *args, **kwargs):
+        """``torch.Tensor([1.0, 2.0])`` / ``torch.Tensor(2, 3)``: PyTorch's legacy constructor."""
+        from . import _legacy
+        return _legacy.new(_dtype.float32, args, kwargs)
 
     # -- autograd attributes -----------------------------------------------------------------------
     @property
@@ -241,7 +243,7 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
 
     @property
     def device(self):
-        return "cpu"
+        return _device.CPU
 
     @property
     def is_cuda(self):
@@ -332,9 +334,18 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         memo[id(self)] = new
         return new
 
-    def to(self, dtype=None, *args, **kwargs):
-        dtype = kwargs.get("dtype", dtype)
-        if isinstance(dtype, str) or dtype is None:  # a device string: everything is on the CPU
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; a CUDA device raises."""
+        dtype = kwargs.get("dtype")
+        _device.check(kwargs.get("device"))
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif _device.is_device(a):
+                _device.check(a)
+            elif a is not None and not isinstance(a, bool):  # bools: non_blocking, copy
+                dtype = a
+        if dtype is None:
             return self
         dtype = _dtype.to_dtype(dtype)
         if dtype is self.dtype:
@@ -363,6 +374,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
 
     def cpu(self):
         return self
+
+    def cuda(self, device=None, non_blocking=False):
+        raise error("cuda_unavailable")
 
     def contiguous(self):
         return self if self._data.flags.c_contiguous else self.clone()
@@ -520,9 +534,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
     def minimum(self, other):
         _check_broadcast(self, other)
         return apply(ops.minimum, self, other)
-    def sign(self):
-        return Tensor._make(ops.sign_array(self._data))
-
     def _zeros_like(self):
         return Tensor._make(np.zeros_like(self._data))
 
@@ -559,6 +570,10 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
         if dim is None:
             return apply(ops.mean_all, t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (views of one tensor share its memory)."""
+        return self._data.__array_interface__["data"][0]
 
     def _extreme(self, dim, keepdim, which):
         if isinstance(dim, Tensor):
@@ -605,11 +620,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods):
             return Tensor._make(np.asarray(np.argmin(self._data)))
         return Tensor._make(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim))
 
-    def all(self):
-        return Tensor._make(np.asarray(np.all(self._data)))
-
-    def any(self):
-        return Tensor._make(np.asarray(np.any(self._data)))
 
     # -- matrix products -----------------------------------------------------------------------
     def matmul(self, other):
@@ -668,9 +678,21 @@ def _table_method(op):
     return method
 
 
+def _table_inplace_method(op):
+    """Its in-place form: ``x.exp_()`` writes exp(x) into x (recording ``op.inplace``'s node)."""
+    def method(self):
+        if op.check is not None:
+            op.check(self)
+        return self._inplace(op.inplace)
+    method.__name__ = op.name + "_"
+    method.__doc__ = f"In-place ``{op.text}``, recorded as ``{op.inplace.node_name}``."
+    return method
+
+
 TABLE_METHODS = tuple(op for op in ops.ALL if op.method)
 for _op in TABLE_METHODS:
     setattr(Tensor, _op.name, _table_method(_op))
+    setattr(Tensor, _op.name + "_", _table_inplace_method(_op))
 
 
 from ._view import View, view_rebase_error  # noqa: E402,F401  (a Tensor subclass)

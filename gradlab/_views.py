@@ -152,6 +152,42 @@ class ViewMethods:
     def clone(self):
         return apply(ops.clone, self)
 
+    def split(self, split_size_or_sections, dim=0):
+        """Pieces of ``split_size`` along ``dim`` (the last one shorter), or of the given sizes."""
+        d = self._dim(dim)
+        length = self._data.shape[d]
+        if isinstance(split_size_or_sections, numbers.Integral):
+            size = int(split_size_or_sections)
+            if size < 0:
+                raise error("split_size_negative", self, size=size)
+            if size == 0 and length:
+                raise error("split_size_zero", self, length=length)
+            sizes = [min(size, length - start) for start in range(0, length, size)] if size else [0]
+            return self._pieces(ops.split, sizes, d)
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes):
+            raise error("split_sizes_negative", self, sizes=sizes)
+        if sum(sizes) != length:
+            raise error("split_sizes_sum", self, sizes=sizes, dim=d, length=length)
+        return self._pieces(ops.split_with_sizes, sizes, d)
+
+    def chunk(self, chunks, dim=0):
+        """``chunks`` pieces of equal size along ``dim`` (the last may be smaller, or fewer pieces)."""
+        if chunks <= 0:
+            raise error("chunk_count", self, chunks=chunks)
+        d = self._dim(dim)
+        length = self._data.shape[d]
+        if length == 0:  # PyTorch: that many empty pieces
+            return self._pieces(ops.split, [0] * chunks, d)
+        return self.split(-(-length // chunks), d)
+
+    def _pieces(self, op, sizes, d):
+        pieces, start = [], 0
+        for size in sizes:
+            pieces.append(apply(op, self, key=(slice(None),) * d + (slice(start, start + size),)))
+            start += size
+        return tuple(pieces)
+
     # -- indexing ---------------------------------------------------------------------------------
     def __getitem__(self, key):
         if isinstance(key, slice):  # a lone slice is always recorded, even a full one
@@ -391,6 +427,13 @@ class InPlaceMethods:
 
     __iadd__ = add_
     __isub__ = sub_
+
+    def remainder_(self, other):
+        return self._inplace(ops.remainder if isinstance(other, _t.Tensor) else ops.remainder_scalar,
+                             *((other,) if isinstance(other, _t.Tensor) else ()),
+                             **({} if isinstance(other, _t.Tensor) else {"other": other}))
+
+    __imod__ = remainder_
     __imul__ = mul_
     __itruediv__ = div_
 

@@ -28,11 +28,6 @@ GradcheckError.__module__ = "gradlab.autograd.gradcheck"
 # gradlab's own and the note says so.
 ERRORS = {
     # == Creating and converting tensors: torch.tensor, zeros, arange, randn, and turning a tensor back into Python values.
-    "tensor_constructor": (
-        TypeError,
-        "create tensors with gradlab.tensor(data), gradlab.zeros(shape), ...",
-        "gradlab's own message: it has no torch.Tensor(...) constructor (PyTorch's legacy one). "
-        "Use torch.tensor([1.0, 2.0]) for values, or torch.zeros(2, 3) / torch.empty(2, 3) for a shape."),
     "infer_dtype": (
         RuntimeError,
         "Could not infer dtype of {type}",
@@ -371,6 +366,39 @@ ERRORS = {
         "(numerical). The next note names the node whose rule is off; use float64 inputs, since "
         "float32 is too coarse for finite differences."),
 
+    "function_grad_count": (
+        RuntimeError,
+        "function {node} returned an incorrect number of gradients (expected {expected}, got {got})",
+        "A custom Function's backward returns one gradient per argument of forward (after ctx), "
+        "in the same order: {expected} here. Return None for arguments that need no gradient "
+        "(numbers, flags)."),
+    "function_grad_shape": (
+        RuntimeError,
+        "Function {node} returned an invalid gradient at index {index} - got {got} but expected "
+        "shape compatible with {expected}",
+        "The gradient backward returns for an input must have that input's shape ({expected}): "
+        "it says how the loss changes with each of its elements."),
+    "function_grad_type": (
+        RuntimeError,
+        "expected Variable or None (got {type})",
+        "backward returns tensors (or None): wrap a number as torch.tensor(value), or multiply it "
+        "into grad_output."),
+    "function_outputs": (
+        NotImplementedError,
+        "gradlab's custom Function supports one differentiable output ({name} returned {count})",
+        "gradlab's own limit: return one differentiable tensor, and mark the others with "
+        "ctx.mark_non_differentiable(...), or split the Function in two."),
+    "function_no_forward": (
+        NotImplementedError,
+        "You must implement the forward function for custom autograd.Function.",
+        "Give your Function subclass `@staticmethod def forward(ctx, ...)` returning the output."),
+    "function_no_backward": (
+        NotImplementedError,
+        "You must implement either the backward or vjp method for your custom autograd.Function "
+        "to use it with backward mode AD.",
+        "Give your Function subclass `@staticmethod def backward(ctx, grad_output)` returning "
+        "one gradient per forward argument."),
+
     # == Shapes and broadcasting: view/reshape/expand, dims, cat/stack, and combining shapes.
     "broadcast": (
         RuntimeError,
@@ -490,6 +518,36 @@ ERRORS = {
         "entry {index}",
         "torch.stack puts tensors side by side along a new dimension, so all must have the same "
         "shape. To join along an existing dimension, use torch.cat."),
+
+    "split_size_zero": (
+        RuntimeError,
+        "split_size can only be 0 if dimension size is 0, but got dimension size of {length}",
+        "split(n) cuts pieces of n elements each; n = 0 would never finish. Use a size of at "
+        "least 1, or chunk(k) to ask for k pieces."),
+    "split_size_negative": (
+        RuntimeError,
+        "split expects split_size be non-negative, but got split_size={size}",
+        "split(n) cuts pieces of n elements each: n is a count, at least 1."),
+    "split_sizes_sum": (
+        RuntimeError,
+        "split_with_sizes expects split_sizes to sum exactly to {length} (input tensor's size at "
+        "dimension {dim}), but got split_sizes={sizes}",
+        "split([a, b, ...]) cuts pieces of exactly those sizes, so they must add up to the "
+        "length of that dimension ({length})."),
+    "split_sizes_negative": (
+        RuntimeError,
+        "split_with_sizes expects split_sizes have only non-negative entries, but got "
+        "split_sizes={sizes}",
+        "Each size in split([a, b, ...]) is how many elements go into that piece: 0 or more."),
+    "chunk_count": (
+        RuntimeError,
+        "chunk expects `chunks` to be greater than 0, got: {chunks}",
+        "chunk(k) cuts the tensor into k pieces: k must be at least 1."),
+    "integer_modulo_zero": (
+        RuntimeError,
+        "ZeroDivisionError",
+        "An integer remainder by 0 is undefined (floats give nan instead). Make sure the divisor "
+        "has no zeros, or convert to float: `{plain}.float() % d`."),
 
     # == Indexing: x[i], slices, masks and index tensors.
     "index_out_of_bounds": (
@@ -639,6 +697,12 @@ ERRORS = {
         "The tensor being written is a view (from expand(), for example) in which several elements "
         "share one memory location, so writing one would change the others. Write into a "
         "`.clone()` instead."),
+    "inplace_derivative": (
+        NotImplementedError,
+        "the derivative for 'inplace version of {name}' is not implemented.",
+        "PyTorch records the in-place {name}_() but has no backward formula for it (its result "
+        "overwrote the input the formula needs). Use the out-of-place `torch.{name}(x)` where a "
+        "gradient must flow."),
 
     # == Dtypes: float vs int vs bool, NumPy dtypes, and ops a dtype doesn't support.
     "numpy_dtype": (
@@ -821,6 +885,23 @@ ERRORS = {
         "{op}(): Expected reduction dim {dim} to have non-zero size.",
         "{name} has shape {shape}: dimension {dim} is empty, so there is nothing to take the "
         "{op} of. Reduce along another dimension, or check how it became empty."),
+
+    "norm_int": (
+        RuntimeError,
+        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {legacy}",
+        "A norm is a real number computed with square roots, so {name} must hold floats. Convert "
+        "first: `{plain}.float().norm()`."),
+    "vector_norm_ord": (
+        TypeError,
+        "linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type}",
+        "vector_norm's ord is a number (2, 1, float('inf'), ...). 'fro' and 'nuc' are matrix "
+        "norms: torch.linalg.norm(A, 'fro') or torch.linalg.matrix_norm."),
+    "matrix_norm": (
+        NotImplementedError,
+        "gradlab has no matrix norm ord={ord}",
+        "gradlab's own message: it has vector norms and the Frobenius norm (ord=None or 'fro'), "
+        "not norms that need a matrix decomposition. torch.linalg.vector_norm(A, ord, dim) gives "
+        "the vector norm over the dims you name."),
 
     # == torch.nn: modules, parameters, layers, losses and initialization.
     "module_init_kwargs": (
@@ -1056,6 +1137,33 @@ ERRORS = {
         "mode= is 'fan_in' (the default: keeps forward activations' scale) or 'fan_out' (keeps "
         "gradients' scale)."),
 
+    "softmax_dim": (
+        TypeError,
+        "{name}() missing 1 required positional arguments: \"dim\"",
+        "x.{name}(dim) needs the dimension whose entries become probabilities: dim=-1 (or 1) for "
+        "the classes of each row of a batch."),
+    "bce_size": (
+        ValueError,
+        "Using a target size ({target_shape}) that is different to the input size ({input_shape}) is "
+        "deprecated. Please ensure they have the same size.",
+        "Binary cross-entropy compares each probability with its own 0/1 target, so both need the "
+        "same shape; reshape the target (`target.view_as(input)`, or `.unsqueeze(1)` for a column)."),
+    "bce_logits_size": (
+        ValueError,
+        "Target size ({target_shape}) must be the same as input size ({input_shape})",
+        "Each logit needs its own 0/1 target: give the target the logits' shape "
+        "(`target.view_as(logits)`, or `.unsqueeze(1)` for a column)."),
+    "bce_dtype": (
+        RuntimeError,
+        "Found dtype {got} but expected {expected}",
+        "Binary cross-entropy targets are probabilities (floats), in the input's dtype. Convert "
+        "the labels: `target.float()`."),
+    "bce_range": (
+        RuntimeError,
+        "all elements of {what} should be between 0 and 1",
+        "binary_cross_entropy takes probabilities. For raw scores (logits) use "
+        "F.binary_cross_entropy_with_logits (or nn.BCEWithLogitsLoss), which applies the sigmoid itself."),
+
     # == torch.optim: building optimizers (SGD, Adam), parameter groups and their state.
     "lr_invalid": (
         ValueError,
@@ -1155,6 +1263,201 @@ ERRORS = {
         "group",
         "The saved optimizer state has a different number of parameters in a group. Build the "
         "model and optimizer exactly as when they were saved."),
+
+    # == Devices, legacy constructors and data loading: torch.device, .to(device), torch.Tensor(...), Variable, torch.utils.data, torch.autograd.functional.
+    "device_type": (
+        RuntimeError,
+        "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, "
+        "lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {string}",
+        "A device is named by its type, optionally with an index: 'cpu', 'cuda', 'cuda:0'. "
+        "'{string}' is not one of them (a GPU is 'cuda', not 'gpu')."),
+    "device_string": (
+        RuntimeError,
+        "Invalid device string: '{string}'",
+        "After the type comes ':' and a whole-number index, as in 'cuda:0'."),
+    "device_ordinal": (
+        RuntimeError,
+        "Cannot access accelerator device when none is available.",
+        "torch.device(0) means accelerator (GPU) number 0, and this machine has none. Use "
+        "torch.device('cpu'), where everything in gradlab runs."),
+    "cuda_unavailable": (
+        AssertionError,
+        "Torch not compiled with CUDA enabled",
+        "gradlab, like a PyTorch built without CUDA, runs on the CPU only. Tutorials usually write "
+        "`device = 'cuda' if torch.cuda.is_available() else 'cpu'`; that line picks 'cpu' here."),
+    "legacy_data": (
+        TypeError,
+        "new(): data must be a sequence (got {type})",
+        "torch.Tensor(...) takes sizes (torch.Tensor(2, 3)) or a list of values "
+        "(torch.Tensor([2.5])). For a single number use torch.tensor(2.5), which also keeps ints as ints."),
+    "legacy_str": (
+        TypeError,
+        "new(): invalid data type 'str'",
+        "A tensor holds numbers. Convert the text first (float('2.5')), or use a list of numbers."),
+    "legacy_keyword": (
+        TypeError,
+        "new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+        " * (*, torch.device device = None)\n"
+        "      didn't match because some of the keywords were incorrect: {keywords}\n"
+        " * (torch.Storage storage)\n"
+        " * (Tensor other)\n"
+        " * (tuple of ints size, *, torch.device device = None)\n"
+        " * (object data, *, torch.device device = None)\n",
+        "The legacy constructor torch.Tensor(...) always makes float32 tensors that don't require "
+        "grad, and takes no {keywords}. Use torch.tensor(data, {keywords}=...) instead."),
+    "legacy_arguments": (
+        TypeError,
+        "new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+        " * (*, torch.device device = None)\n"
+        "      didn't match because some of the arguments have invalid types: ({marked})\n"
+        " * (torch.Storage storage)\n"
+        " * (Tensor other)\n"
+        " * (tuple of ints size, *, torch.device device = None)\n"
+        " * (object data, *, torch.device device = None)\n",
+        "torch.Tensor(...) takes either whole-number sizes or one list (or tensor) of values, not "
+        "a mix. For values use torch.tensor(data)."),
+    "legacy_size": (
+        TypeError,
+        "new(): argument 'size' failed to unpack the object at pos {pos} with error \"type must be tuple of ints,but got {type}\"",
+        "torch.Tensor(2, 3) reads every argument as a size, and sizes are whole numbers; argument "
+        "{pos} is a {type}. For values write one list: torch.Tensor([2, 3.0])."),
+    "legacy_device": (
+        RuntimeError,
+        "legacy constructor expects device type: cpu but device type: {type} was passed",
+        "The legacy torch.Tensor(...) makes CPU tensors only, and gradlab has no other device anyway."),
+    "legacy_dtype": (
+        TypeError,
+        "expected TensorOptions(dtype={expected}, device=cpu, layout=Strided, requires_grad=false (default), "
+        "pinned_memory=false (default), memory_format=(nullopt)) (got TensorOptions(dtype={got}, device=cpu, "
+        "layout=Strided, requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt)))",
+        "torch.{cls}(t) wraps an existing tensor without converting it, so t must already have "
+        "that dtype. Convert instead: `{plain}.to(torch.{dtype})`."),
+    "variable_data": (
+        TypeError,
+        "Variable data has to be a tensor, but got {type}",
+        "Variable (deprecated) only wraps an existing tensor: Variable(torch.tensor(data)). Since "
+        "PyTorch 0.4 every tensor is a Variable: torch.tensor(data, requires_grad=True) is the modern spelling."),
+    "dataset_getitem": (
+        NotImplementedError,
+        "Subclasses of Dataset should implement __getitem__.",
+        "A Dataset is a class you write: give it `__getitem__(self, index)` returning one sample "
+        "and `__len__(self)` returning how many there are."),
+    "dataset_sizes": (
+        AssertionError,
+        "Size mismatch between tensors",
+        "TensorDataset pairs the i-th row of every tensor, so they need the same first dimension; "
+        "here they have {sizes}."),
+    "batch_size": (
+        ValueError,
+        "batch_size should be a positive integer value, but got batch_size={batch_size}",
+        "batch_size is how many samples go into one batch: a whole number, at least 1 (or None "
+        "for no batching)."),
+    "sampler_shuffle": (
+        ValueError,
+        "sampler option is mutually exclusive with shuffle",
+        "A sampler decides the order itself; pass either shuffle=True or a sampler, not both."),
+    "num_workers": (
+        ValueError,
+        "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.",
+        "num_workers counts helper processes that load batches. gradlab loads every batch in the "
+        "main process, whatever the number."),
+    "collate_type": (
+        TypeError,
+        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {type}",
+        "The DataLoader stacks the samples of a batch; it knows how to stack tensors, NumPy arrays, "
+        "numbers, and lists, tuples and dicts of them. Make __getitem__ return those (or pass collate_fn)."),
+    "functional_type": (
+        TypeError,
+        "The {arg} given to {fn} must be either a Tensor or a tuple of Tensors but the given {arg} has type {type}.",
+        "{fn} takes a tensor or a tuple of tensors (not a list or a number); write ({example},) for one, "
+        "(a, b) for several."),
+    "functional_v_none_out": (
+        RuntimeError,
+        "The vector v can only be None if the user-provided function returns a single Tensor with a single element.",
+        "A vector-Jacobian product needs one weight per output element: pass v with the output's shape."),
+    "functional_v_none_in": (
+        RuntimeError,
+        "The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.",
+        "This product needs one entry of v per input element: pass v with the input's shape."),
+    "functional_v_count": (
+        RuntimeError,
+        "The given v should contain a single Tensor.",
+        "The function has one {what}, so v is one tensor of the same shape."),
+    "functional_v_length": (
+        RuntimeError,
+        "v is a tuple of invalid length: should be {expected} but got {got}.",
+        "Give one tensor in v for each {what}, in the same order."),
+    "functional_v_size": (
+        RuntimeError,
+        "{prefix}v has invalid size: should be {expected} but got {got}.",
+        "Each tensor of v must have the shape of the {what} it weights."),
+    "functional_single_tensor": (
+        RuntimeError,
+        "The function given to {fn} should return a single Tensor",
+        "{fn} differentiates a scalar function twice: return one tensor with one element (a loss)."),
+    "functional_single_element": (
+        RuntimeError,
+        "The Tensor returned by the function given to {fn} should contain a single element",
+        "{fn} differentiates a scalar function twice: reduce the output to one element "
+        "(`.sum()`), or use jacobian for a vector output."),
+    "functional_strict_output": (
+        RuntimeError,
+        "Output {index} of the user-provided function does not require gradients. The outputs must be "
+        "computed in a differentiable manner from the input when running in strict mode.",
+        "With strict=True every output must depend on the inputs through recorded operations; "
+        "this one is a constant (or was computed under no_grad, or detached)."),
+    "functional_strict_independent": (
+        RuntimeError,
+        "The output of the user-provided function is independent of input {index}. This is not allowed in strict mode.",
+        "With strict=True every input must influence the outputs; input {index} does not, so its "
+        "derivative is zero. Use strict=False to get those zeros."),
+    "multinomial_dim": (
+        RuntimeError,
+        "prob_dist must be 1 or 2 dim",
+        "multinomial samples from one distribution (a 1-d tensor of weights) or from each row of a "
+        "2-d tensor; {name} has shape {shape}."),
+    "multinomial_dtype": (
+        RuntimeError,
+        "multinomial only supports floating-point dtypes for input, got: {legacy}",
+        "The weights are probabilities (or counts) as floats: `{plain}.float()`."),
+    "multinomial_count": (
+        RuntimeError,
+        "cannot sample n_sample <= 0 samples",
+        "num_samples is how many indices to draw: at least 1."),
+    "multinomial_too_many": (
+        RuntimeError,
+        "cannot sample n_sample > prob_dist.size(-1) samples without replacement",
+        "Without replacement each index can be drawn once, so at most {size} samples here; pass "
+        "replacement=True to draw more."),
+    "multinomial_invalid": (
+        RuntimeError,
+        "probability tensor contains either `inf`, `nan` or element < 0",
+        "Every weight must be a finite number ≥ 0 (they need not sum to 1)."),
+    "multinomial_zero": (
+        RuntimeError,
+        "invalid multinomial distribution (sum of probabilities <= 0)",
+        "All the weights of a row are 0, so there is nothing to draw from."),
+    "one_hot_dtype": (
+        RuntimeError,
+        "one_hot is only applicable to index tensor of type LongTensor.",
+        "one_hot takes class indices, whole numbers of dtype torch.int64 (torch.long); "
+        "convert with `{plain}.long()`."),
+    "one_hot_too_large": (
+        RuntimeError,
+        "Class values must be smaller than num_classes.",
+        "Class indices run from 0 to num_classes − 1; the largest index here is {largest}."),
+    "one_hot_negative": (
+        RuntimeError,
+        "Class values must be non-negative.",
+        "Class indices run from 0 to num_classes − 1; one index here is negative."),
+    "one_hot_empty": (
+        RuntimeError,
+        "Can not infer total number of classes from empty tensor.",
+        "With no indices there is no largest one to count classes from: pass num_classes."),
+    "dropout_p": (
+        ValueError,
+        "dropout probability has to be between 0 and 1, but got {p}",
+        "p is the chance that each element is zeroed: 0 keeps everything, 1 drops everything."),
 
     # == Saving and loading: torch.save / torch.load (gradlab's format is a NumPy .npz, never a pickle).
     "tensor_pickle": (

@@ -33,6 +33,7 @@ import math
 
 import numpy as np
 
+from ._sums import torch_order_sum
 from .errors import error
 
 
@@ -54,11 +55,12 @@ class Rule:
 
 class Op:
     __slots__ = ("name", "node_name", "forward", "text", "rules", "inputs", "promote", "view",
-                 "scalar", "inplace_ufunc", "method", "check", "tests", "saves",
+                 "scalar", "inplace_ufunc", "method", "check", "tests", "inplace", "saves",
                  "_saves_for")
 
     def __init__(self, name, node_name, forward, text="", rules=(), *, promote=None, view=False,
-                 scalar=None, inplace_ufunc=False, method=False, check=None, tests=()):
+                 scalar=None, inplace_ufunc=False, method=False, check=None, tests=(),
+                 inplace_node=None):
         self.name = name
         self.node_name = node_name
         self.forward = forward
@@ -72,6 +74,11 @@ class Op:
         self.method = method                # also a Tensor method and a gradlab.<name> function
         self.check = check                  # check(self) raises PyTorch's error for bad input
         self.tests = tests                  # value domains for the generated test rows
+        # What ``x.<name>_()`` records: this op, or (``inplace_node``) a node of that name whose
+        # derivative PyTorch leaves unimplemented (derivatives.yaml: ``not_implemented(...)``).
+        self.inplace = self if inplace_node is None else Op(
+            name + "_", inplace_node, forward, text, [Rule("self", "not implemented in PyTorch",
+                                                           _not_implemented(name), reads=())])
         # Every tensor any rule may read (an in-place op copies its input when "self" is here).
         self.saves = tuple(dict.fromkeys(
             k for r in self.rules for k in r.reads if k == "result" or k in self.inputs))
@@ -107,6 +114,12 @@ class Op:
 
     def __repr__(self):
         return f"<op {self.name}: {self.node_name}>"
+
+
+def _not_implemented(name):
+    def rule(grad):
+        raise error("inplace_derivative", name=name)
+    return rule
 
 
 # -- what rules are written with: each works on arrays and on Tensors --------------------------
@@ -148,7 +161,6 @@ def sign_array(a):
 
 reshape = _pair(np.reshape, "reshape")
 broadcast_to = _pair(_expand_array, "expand")
-sign = _pair(sign_array, "sign")
 isfinite = _pair(np.isfinite, "isfinite")
 zeros_like = _pair(np.zeros_like, "_zeros_like")
 
@@ -161,7 +173,7 @@ def sum_to(grad, shape):
     axes = reduced_axes(grad.shape, shape)
     if not hasattr(grad, "_data"):  # an array (plain backward): the ndarray methods, no op call
         if axes:
-            grad = grad.sum(axis=axes, dtype=_acc(grad), keepdims=True)
+            grad = _sum_dim(grad, axes, True)  # float32: PyTorch's order of additions (_sums.py)
         return grad.reshape(shape) if grad.shape != shape else grad
     if axes:
         grad = sum_dim(grad, dim=axes, keepdim=True)
@@ -242,9 +254,24 @@ def _pow_scalar_grad(grad, self, exponent):
     return grad * (exponent * pow_scalar(self, exponent=exponent - 1))
 
 
-pow_scalar = Op("pow", "PowBackward0",
-                lambda a, exponent: np.power(a, a.dtype.type(exponent)).astype(a.dtype, copy=False),
-                "a ** n", [
+def _pow_scalar(a, exponent):
+    # PyTorch's CPU kernel multiplies out the small integer powers (PowKernel.cpp): x³ is x·x·x,
+    # which can differ from NumPy's power in the last bit.
+    if a.dtype.kind != "b" and (exponent == 2 or exponent == 3):
+        return a * a if exponent == 2 else a * a * a
+    if a.dtype == np.float32:  # as PyTorch: √, 1/√ and 1/x² for these exponents, and for the
+        if exponent == 0.5:      # others its SLEEF pow, within an ulp: nearly always the
+            return np.sqrt(a)    # correctly rounded value, which float64 rounded once gives
+        if exponent == -0.5:
+            return np.divide(1, np.sqrt(a), dtype=a.dtype)
+        if exponent == -2:
+            return np.divide(1, a * a, dtype=a.dtype)
+        if exponent != -1:
+            return np.power(a, exponent, dtype=np.float64).astype(np.float32)
+    return np.power(a, a.dtype.type(exponent)).astype(a.dtype, copy=False)
+
+
+pow_scalar = Op("pow", "PowBackward0", _pow_scalar, "a ** n", [
     Rule("self", "∂(aⁿ)/∂a = n·aⁿ⁻¹", _pow_scalar_grad),
 ], promote="same", scalar="exponent")
 
@@ -266,6 +293,39 @@ def _rpow_grad(grad, result, base):
 rpow = Op("pow", "PowBackward2", lambda a, base: np.power(a.dtype.type(base), a), "c ** a", [
     Rule("self", "∂(cᵃ)/∂a = cᵃ·ln c", _rpow_grad),
 ], promote="same", scalar="base")
+
+
+# remainder (Python's %: the sign of the divisor) and fmod (C's: the sign of the dividend).
+# a − b·floor(a/b) is a step function of b times b: its derivative in b is −floor(a/b).
+def _remainder(a, b):
+    if a.dtype.kind != "f":
+        return np.remainder(a, b)
+    # PyTorch's kernel: C's fmod, moved into the divisor's sign (so 7 % -1 is 0., not -0.)
+    mod = np.fmod(a, b)
+    return np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod).astype(a.dtype, copy=False)
+
+
+remainder_scalar = Op("remainder", "RemainderBackward0",
+                      lambda a, other: _remainder(a, a.dtype.type(other)), "a % c", [
+    Rule("self", "∂(a mod c)/∂a = 1", lambda grad: grad),
+], promote="same", scalar="other")
+
+remainder = Op("remainder", "RemainderBackward1", _remainder, "a % b", [
+    Rule("self", "∂(a mod b)/∂a = 1", lambda grad: grad),
+    Rule("other", "∂(a mod b)/∂b = −floor(a/b)",
+         lambda grad, self, other: -grad * like(grad, np.floor_divide(raw(self), raw(other)))),
+], promote="same")
+
+fmod_scalar = Op("fmod", "FmodBackward0", lambda a, other: np.fmod(a, a.dtype.type(other)),
+                 "fmod(a, c)", [
+    Rule("self", "∂fmod(a, c)/∂a = 1", lambda grad: grad),
+], promote="same", scalar="other")
+
+fmod = Op("fmod", "FmodBackward1", np.fmod, "fmod(a, b)", [
+    Rule("self", "∂fmod(a, b)/∂a = 1", lambda grad: grad),
+    Rule("other", "∂fmod(a, b)/∂b = −trunc(a/b)",
+         lambda grad, self, other: -grad * like(grad, np.trunc(raw(self) / raw(other)))),
+], promote="same")
 
 
 # -- elementwise functions ---------------------------------------------------------------------
@@ -296,6 +356,117 @@ sigmoid = Op("sigmoid", "SigmoidBackward0", _sigmoid, "sigmoid(a)", [
 tanh = Op("tanh", "TanhBackward0", np.tanh, "tanh(a)", [
     Rule("self", "∂tanh(a)/∂a = 1 − tanh²(a)", lambda grad, result: grad * (1 - result * result)),
 ], promote="float", method=True, tests=("wide", "real"))
+
+
+# Computed in float64 and rounded once: PyTorch's float32 kernels (SLEEF, within 1 ulp) nearly
+# always give the correctly rounded value, which NumPy's float32 loops often miss by an ulp or
+# two (measured on 200,000 inputs each: docs/new_ops_spec.md §6).
+def _rounded(ufunc):
+    def forward(a):
+        if a.dtype == np.float32:
+            return ufunc(a, dtype=np.float64).astype(np.float32)
+        return ufunc(a)
+    forward.__name__ = ufunc.__name__
+    return forward
+
+
+def _elementwise(fn):
+    """A function of the math module (erf, erfc: no NumPy ufunc) applied to every element."""
+    def forward(a):
+        flat = [fn(v) for v in a.ravel().tolist()]
+        return np.array(flat, dtype=np.float64).astype(a.dtype).reshape(a.shape)
+    forward.__name__ = fn.__name__
+    return forward
+
+
+_LN2, _LN10, _2_SQRTPI = 0.6931471805599453, 2.3025850929940456, 2 / math.sqrt(math.pi)
+
+sin = Op("sin", "SinBackward0", _rounded(np.sin), "sin(a)", [
+    Rule("self", "∂sin(a)/∂a = cos(a)", lambda grad, self: grad * cos(self)),
+], promote="float", method=True, tests=("real",))
+
+cos = Op("cos", "CosBackward0", _rounded(np.cos), "cos(a)", [
+    Rule("self", "∂cos(a)/∂a = −sin(a)", lambda grad, self: grad * -sin(self)),
+], promote="float", method=True, tests=("real",))
+
+tan = Op("tan", "TanBackward0", _rounded(np.tan), "tan(a)", [
+    Rule("self", "∂tan(a)/∂a = 1 + tan²(a)", lambda grad, result: grad * (1 + result * result)),
+], promote="float", method=True, tests=("small",))
+
+asin = Op("asin", "AsinBackward0", _rounded(np.arcsin), "asin(a)", [
+    Rule("self", "∂asin(a)/∂a = 1/√(1 − a²)", lambda grad, self: grad * rsqrt(-self * self + 1)),
+], promote="float", method=True, tests=("unit",))
+
+acos = Op("acos", "AcosBackward0", _rounded(np.arccos), "acos(a)", [
+    Rule("self", "∂acos(a)/∂a = −1/√(1 − a²)", lambda grad, self: grad * -rsqrt(-self * self + 1)),
+], promote="float", method=True, tests=("unit",))
+
+atan = Op("atan", "AtanBackward0", _rounded(np.arctan), "atan(a)", [
+    Rule("self", "∂atan(a)/∂a = 1/(1 + a²)", lambda grad, self: grad / (self * self + 1)),
+], promote="float", method=True, tests=("real",))
+
+sinh = Op("sinh", "SinhBackward0", _rounded(np.sinh), "sinh(a)", [
+    Rule("self", "∂sinh(a)/∂a = cosh(a)", lambda grad, self: grad * cosh(self)),
+], promote="float", method=True, tests=("real",))
+
+cosh = Op("cosh", "CoshBackward0", _rounded(np.cosh), "cosh(a)", [
+    Rule("self", "∂cosh(a)/∂a = sinh(a)", lambda grad, self: grad * sinh(self)),
+], promote="float", method=True, tests=("real",))
+
+# asinh, acosh: PyTorch evaluates its own float32 formula; neither NumPy's float32 nor float64
+# rounding gets closer than ~1 input in 5 differing by an ulp (listed in the README).
+asinh = Op("asinh", "AsinhBackward0", np.arcsinh, "asinh(a)", [
+    Rule("self", "∂asinh(a)/∂a = 1/√(a² + 1)", lambda grad, self: grad * rsqrt(self * self + 1)),
+], promote="float", method=True, tests=("real",), inplace_node="AsinhBackward1")
+
+acosh = Op("acosh", "AcoshBackward0", np.arccosh, "acosh(a)", [
+    Rule("self", "∂acosh(a)/∂a = 1/√(a² − 1)", lambda grad, self: grad * rsqrt(self * self - 1)),
+], promote="float", method=True, tests=("gt1",), inplace_node="AcoshBackward1")
+
+atanh = Op("atanh", "AtanhBackward0", _rounded(np.arctanh), "atanh(a)", [
+    Rule("self", "∂atanh(a)/∂a = 1/(1 − a²)", lambda grad, self: grad / (1 - self * self)),
+], promote="float", method=True, tests=("unit",), inplace_node="AtanhBackward1")
+
+exp2 = Op("exp2", "Exp2Backward0", _rounded(np.exp2), "2 ** a", [
+    Rule("self", "∂2ᵃ/∂a = 2ᵃ·ln 2", lambda grad, result: grad * result * _LN2),
+], promote="float", method=True, tests=("real",))
+
+log2 = Op("log2", "Log2Backward0", _rounded(np.log2), "log2(a)", [
+    Rule("self", "∂log₂(a)/∂a = 1/(a·ln 2)", lambda grad, self: grad / (self * _LN2)),
+], promote="float", method=True, tests=("pos",))
+
+log10 = Op("log10", "Log10Backward0", _rounded(np.log10), "log10(a)", [
+    Rule("self", "∂log₁₀(a)/∂a = 1/(a·ln 10)", lambda grad, self: grad / (self * _LN10)),
+], promote="float", method=True, tests=("pos",))
+
+log1p = Op("log1p", "Log1PBackward0", _rounded(np.log1p), "log(1 + a)", [
+    Rule("self", "∂ln(1 + a)/∂a = 1/(1 + a)", lambda grad, self: grad / (self + 1)),
+], promote="float", method=True, tests=("pos",))
+
+expm1 = Op("expm1", "Expm1Backward0", _rounded(np.expm1), "exp(a) − 1", [
+    Rule("self", "∂(eᵃ − 1)/∂a = eᵃ", lambda grad, result: grad * (result + 1)),
+], promote="float", method=True, tests=("real",))
+
+# 1/√a in the tensor's own dtype, as PyTorch computes it (float64 rounding would differ more often).
+rsqrt = Op("rsqrt", "RsqrtBackward0", lambda a: np.divide(1, np.sqrt(a), dtype=a.dtype), "1/√a", [
+    Rule("self", "∂(1/√a)/∂a = −1/(2·a^{3/2})",
+         lambda grad, result: -0.5 * grad * pow_scalar(result, exponent=3)),
+], promote="float", method=True, tests=("pos",))
+
+erf = Op("erf", "ErfBackward0", _elementwise(math.erf), "erf(a)", [
+    Rule("self", "∂erf(a)/∂a = (2/√π)·e^(−a²)", lambda grad, self: _2_SQRTPI * exp(-self * self) * grad),
+], promote="float", method=True, tests=("real",))
+
+erfc = Op("erfc", "ErfcBackward0", _elementwise(math.erfc), "erfc(a)", [
+    Rule("self", "∂erfc(a)/∂a = −(2/√π)·e^(−a²)",
+         lambda grad, self: -_2_SQRTPI * exp(-self * self) * grad),
+], promote="float", method=True, tests=("real",))
+
+# A step: the gradient is 0 everywhere (PyTorch still records the node, so y.requires_grad).
+sign = Op("sign", "SignBackward0", sign_array, "sign(a)", [
+    Rule("self", "∂sign(a)/∂a = 0 (a step)", lambda grad: zeros_like(grad)),
+], method=True, tests=("nonzero",))
+
 
 def _bool_refused_by_abs(a):
     if a._data.dtype == np.bool_:
@@ -397,9 +568,11 @@ def _expand_back(grad, self_shape, dim, keepdim):
     return broadcast_to(grad, self_shape)
 
 
-sum_all = Op("sum", "SumBackward0", lambda a: a.sum(dtype=_acc(a)), "sum(a)", [
-    Rule("self", "∂(Σa)/∂aᵢ = 1", lambda grad, self_shape: broadcast_to(grad, self_shape)),
-])
+def _sum_all(a):
+    out = torch_order_sum(a, None, False)  # float32: PyTorch's order of additions (_sums.py)
+    return a.sum(dtype=_acc(a)) if out is None else out
+
+
 def _contiguous(x):
     # A reduction's result is a fresh contiguous tensor in PyTorch (NumPy keeps a permuted
     # input's layout), so that .view() of it works as there.
@@ -407,21 +580,32 @@ def _contiguous(x):
     return x if x.flags.c_contiguous else x.copy()
 
 
-sum_dim = Op("sum", "SumBackward1",
-             lambda a, dim, keepdim: _contiguous(
-                 np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a))),
-             "sum(a, dim)", [
+def _sum_dim(a, dim, keepdim):
+    out = torch_order_sum(a, dim, keepdim)
+    if out is None:
+        out = np.sum(a, axis=dim, keepdims=keepdim, dtype=_acc(a))
+    return _contiguous(out)
+
+
+def _mean_dim(a, dim, keepdim):
+    out = torch_order_sum(a, dim, keepdim)
+    if out is None:
+        return _contiguous(np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype))
+    return _contiguous(out / a.dtype.type(numel([a.shape[d] for d in dim])))
+
+
+sum_all = Op("sum", "SumBackward0", _sum_all, "sum(a)", [
+    Rule("self", "∂(Σa)/∂aᵢ = 1", lambda grad, self_shape: broadcast_to(grad, self_shape)),
+])
+sum_dim = Op("sum", "SumBackward1", _sum_dim, "sum(a, dim)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", _expand_back),
 ])
-# The sum divided by the count is exactly what np.mean computes, without its Python overhead.
-mean_all = Op("mean", "MeanBackward0", lambda a: a.sum(dtype=a.dtype) / a.size, "mean(a)", [
+# The sum divided by the count is exactly what np.mean computes (and PyTorch's mean).
+mean_all = Op("mean", "MeanBackward0", lambda a: _sum_all(a) / a.dtype.type(a.size), "mean(a)", [
     Rule("self", "∂(mean a)/∂aᵢ = 1/N",
          lambda grad, self_shape: broadcast_to(grad, self_shape) / numel(self_shape)),
 ])
-mean_dim = Op("mean", "MeanBackward1",
-              lambda a, dim, keepdim: _contiguous(
-                  np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype)),
-              "mean(a, dim)", [
+mean_dim = Op("mean", "MeanBackward1", _mean_dim, "mean(a, dim)", [
     Rule("self", "∂(mean a)/∂aᵢ = 1/N", lambda grad, self_shape, dim, keepdim:
          _expand_back(grad, self_shape, dim, keepdim) / numel([self_shape[d] for d in dim])),
 ])
@@ -464,6 +648,51 @@ max_dim = Op("max", "MaxBackward0", _take, "max(a, dim)", [
 ])
 min_dim = Op("min", "MinBackward0", _take, "min(a, dim)", [
     Rule("self", "∂(min a)/∂aᵢ = 1 at the index returned, else 0", _at_index),
+])
+
+
+def _vector_norm(a, ord, dim, keepdim):
+    x = np.abs(a)  # in the tensor's dtype, as PyTorch (a tiny float32's square underflows there too)
+    if ord == 2:
+        out = np.sqrt(np.sum(x * x, axis=dim, keepdims=keepdim))
+    elif ord == math.inf:
+        out = np.max(x, axis=dim, keepdims=keepdim)
+    elif ord == -math.inf:
+        out = np.min(x, axis=dim, keepdims=keepdim)
+    elif ord == 0:
+        out = np.sum(x != 0, axis=dim, keepdims=keepdim, dtype=a.dtype)
+    elif ord == 1:
+        out = np.sum(x, axis=dim, keepdims=keepdim)
+    else:
+        out = np.sum(x ** a.dtype.type(ord), axis=dim, keepdims=keepdim) ** a.dtype.type(1 / ord)
+    return np.asarray(out).astype(a.dtype, copy=False)
+
+
+def _vector_norm_grad(grad, self, result, self_shape, ord, dim, keepdim):
+    """PyTorch's linalg_vector_norm_backward (FunctionsManual.cpp), case by case."""
+    g = _expand_back(grad, self_shape, dim, keepdim)
+    out = _expand_back(result, self_shape, dim, keepdim)
+    if ord == 0:
+        return zeros_like(g)
+    if ord == 1:
+        return g * sign(self)
+    if ord == math.inf or ord == -math.inf:
+        hit = like(g, (np.abs(raw(self)) == raw(out)).astype(raw(g).dtype))
+        ties = _expand_back(sum_dim(hit, dim=dim, keepdim=keepdim), self_shape, dim, keepdim)
+        return sign(self) * (g / ties * hit)
+    if ord == 2:
+        scaled = self * (g / out)
+    elif ord < 1:  # |a|^(ord−2)·a would be 0·inf at a = 0: PyTorch writes it as sign·|a|^(ord−1)
+        scaled = masked_fill(sign(self) * pow_scalar(abs(self), exponent=ord - 1),
+                             mask=raw(self) == 0, value=0.0) * g / pow_scalar(out, exponent=ord - 1)
+    else:
+        scaled = self * pow_scalar(abs(self), exponent=ord - 2) * g / pow_scalar(out, exponent=ord - 1)
+    return masked_fill(scaled, mask=raw(out) == 0, value=0.0)  # ‖a‖ = 0: gradient 0, not nan
+
+
+vector_norm = Op("linalg_vector_norm", "LinalgVectorNormBackward0", _vector_norm, "‖a‖", [
+    Rule("self", "∂‖a‖/∂a = a/‖a‖ (0 where ‖a‖ = 0); for ord p: a·|a|^(p−2)/‖a‖^(p−1)",
+         _vector_norm_grad),
 ])
 
 
@@ -643,12 +872,17 @@ nll_loss = Op("nll_loss", "NllLossBackward0", _nll_loss, "−a[target]", [
 ])
 
 
+def _reduced(loss, reduction):
+    if reduction == "none":
+        return loss
+    total = _sum_all(loss)  # PyTorch's loss.sum() / loss.mean(), in its order of additions
+    return total if reduction == "sum" else total / loss.dtype.type(loss.size)
+
+
 def _mse_loss(a, b, reduction):
     d = a - b
     sq = d * d
-    if reduction == "none":
-        return sq
-    return np.sum(sq, dtype=sq.dtype) if reduction == "sum" else np.mean(sq, dtype=sq.dtype)
+    return _reduced(sq, reduction)
 
 
 def _mse_grad(grad, self, target, self_shape, reduction):
@@ -662,6 +896,73 @@ mse_loss = Op("mse_loss", "MseLossBackward0", _mse_loss, "mean((a − b)²)", [
          lambda grad, self, target, self_shape, reduction:
          -_mse_grad(grad, self, target, self_shape, reduction)),
 ], promote="same")
+
+
+def _loss_scale(grad, coefficient, weight, self_shape, reduction):
+    """``grad`` times the elementwise derivative, the weight, and 1/N for the mean."""
+    g = grad * coefficient
+    if weight is not None:
+        g = g * like(grad, weight)
+    return g / numel(self_shape) if reduction == "mean" else g
+
+
+def _log_rounded(x):
+    return np.log(x.astype(np.float64)).astype(x.dtype)
+
+
+def _binary_cross_entropy(a, target, weight, reduction):
+    # PyTorch clamps each log at −100, so p = 0 with target 1 costs 100, not inf (Loss.cpp).
+    log_p = np.maximum(_log_rounded(a), a.dtype.type(-100))
+    log_q = np.maximum(np.log1p(-a.astype(np.float64)).astype(a.dtype), a.dtype.type(-100))
+    loss = (target - 1) * log_q - target * log_p
+    return _reduced(loss if weight is None else loss * weight, reduction)
+
+
+binary_cross_entropy = Op("binary_cross_entropy", "BinaryCrossEntropyBackward0",
+                          _binary_cross_entropy, "−(t·log p + (1 − t)·log(1 − p))", [
+    Rule("self", "∂BCE/∂p = (p − t) / (p·(1 − p))",
+         lambda grad, self, target, weight, self_shape, reduction: _loss_scale(
+             grad, (self - target) / clamp((1 - self) * self, min=1e-12, max=None),
+             weight, self_shape, reduction)),
+    Rule("target", "∂BCE/∂t = log(1 − p) − log p",
+         lambda grad, self, weight, self_shape, reduction: _loss_scale(
+             grad, log1p(-self) - log(self), weight, self_shape, reduction)),
+])
+
+
+def _bce_with_logits(a, target, weight, pos_weight, reduction):
+    wide = a.astype(np.float64)  # log σ(z) = min(z, 0) − log(1 + e^−|z|): never overflows
+    log_sigmoid = (np.minimum(wide, 0) - np.log1p(np.exp(-np.abs(wide)))).astype(a.dtype)
+    if pos_weight is not None:
+        log_sigmoid = log_sigmoid * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * a - log_sigmoid
+    return _reduced(loss if weight is None else loss * weight, reduction)
+
+
+def _bce_logits_grad(grad, self, target, weight, pos_weight, self_shape, reduction):
+    if pos_weight is None:
+        coefficient = sigmoid(self) - target
+    else:
+        t = like(grad, pos_weight) * target
+        coefficient = (t + 1 - target) * sigmoid(self) - t
+    return _loss_scale(grad, coefficient, weight, self_shape, reduction)
+
+
+def _bce_logits_target_grad(grad, self, weight, pos_weight, self_shape, reduction):
+    if pos_weight is None:
+        coefficient = -self
+    else:  # log σ(−z) − pw·log σ(z) = (pw − 1)·softplus(−z) − z
+        softplus = relu(-self) + log1p(exp(-abs(self)))
+        coefficient = (like(grad, pos_weight) - 1) * softplus - self
+    return _loss_scale(grad, coefficient, weight, self_shape, reduction)
+
+
+binary_cross_entropy_with_logits = Op(
+    "binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0", _bce_with_logits,
+    "BCE(σ(z), t)", [
+        Rule("self", "∂BCE(σ(z), t)/∂z = σ(z) − t", _bce_logits_grad),
+        Rule("target", "∂BCE(σ(z), t)/∂t = −z", _bce_logits_target_grad),
+    ])
 
 
 # == PyTorch's further nodes: indexing, in-place writes, views, casts ============================

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 from ._creation import _finish, _shape
 from .errors import error
 
@@ -50,13 +50,17 @@ def _float_dtype(dtype, normal):
     return dtype
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    size = sizes if size is None else (size,)  # randn(2, 3) or randn(size=(2, 3)), as in PyTorch
+    _device.check(device)
     rng = (generator or default_generator)._rng
     dtype = _float_dtype(dtype, normal=True)
     return _finish(rng.standard_normal(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    size = sizes if size is None else (size,)  # rand(2, 3) or rand(size=(2, 3)), as in PyTorch
+    _device.check(device)
     rng = (generator or default_generator)._rng
     dtype = _float_dtype(dtype, normal=False)
     return _finish(rng.random(_shape(size), dtype=np.float64).astype(dtype.np), None, requires_grad)
@@ -87,3 +91,34 @@ def randperm(n, generator=None, dtype=None):
         raise error("negative_dimension", size=n, sizes=[n])
     rng = (generator or default_generator)._rng
     return _finish(rng.permutation(n).astype(np.int64), dtype, False)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """Indices drawn with probabilities proportional to the (nonnegative) weights in ``input``,
+    a 1-d tensor or each row of a 2-d one; int64, never differentiable. Without replacement an
+    index is drawn at most once (after the positive weights run out, the zero ones follow).
+    The draws come from gradlab's generator, so they differ from PyTorch's for the same seed."""
+    if input.ndim not in (1, 2):
+        raise error("multinomial_dim", input)
+    if not input.dtype.is_floating_point:
+        raise error("multinomial_dtype", input, legacy=_dtype.LEGACY_NAMES[input.dtype])
+    if num_samples <= 0:
+        raise error("multinomial_count")
+    size = input.shape[-1]
+    if not replacement and num_samples > size:
+        raise error("multinomial_too_many", size=size)
+    rows = np.atleast_2d(np.asarray(input._data, dtype=np.float64))
+    if not np.all(np.isfinite(rows)) or np.any(rows < 0):
+        raise error("multinomial_invalid")
+    totals = rows.sum(axis=1)
+    if np.any(totals <= 0):
+        raise error("multinomial_zero")
+    rng = (generator or default_generator)._rng
+    if replacement:
+        out = np.stack([rng.choice(size, num_samples, p=row / total) for row, total in zip(rows, totals)])
+    else:  # exponential keys E/p: their order is a draw without replacement (p = 0 sorts last)
+        with np.errstate(divide="ignore"):
+            keys = rng.exponential(size=rows.shape) / rows
+        out = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+    out = out.astype(np.int64)
+    return _finish(out if input.ndim == 2 else out[0], None, False)

@@ -372,6 +372,61 @@ case("F.mse_loss sum", lambda L, a, b: _F(L).mse_loss(a, b, reduction="sum"), A,
 case("F.mse_loss none", lambda L, a, b: _F(L).mse_loss(a, b, reduction="none"), ((5,), "real"),
      ((5,), "real"), op="mse_loss")
 
+# A detached target gets no gradient, which finite differences (perturbing every input) would
+# not see: those rows are checked against torch; the "both" rows check the target's gradient.
+P = ((3, 4), "prob")
+case("F.bce", lambda L, p, t: _F(L).binary_cross_entropy(p, t.detach()), P, P,
+     op="binary_cross_entropy", fd=False)
+case("F.bce both", lambda L, p, t: _F(L).binary_cross_entropy(p, t), P, P,
+     op="binary_cross_entropy")
+case("F.bce sum weight", lambda L, p, t: _F(L).binary_cross_entropy(
+     p, t.detach(), weight=L.ones(4) * 2, reduction="sum"), P, P, op="binary_cross_entropy", fd=False)
+case("F.bce none", lambda L, p, t: _F(L).binary_cross_entropy(p, t.detach(), reduction="none"),
+     ((5,), "prob"), ((5,), "prob"), op="binary_cross_entropy", fd=False)
+case("F.bce logits", lambda L, z, t: _F(L).binary_cross_entropy_with_logits(z, t.detach()),
+     ((3, 4), "wide"), P, op="binary_cross_entropy_with_logits", fd=False)
+case("F.bce logits both", lambda L, z, t: _F(L).binary_cross_entropy_with_logits(z, t),
+     ((3, 4), "real"), P, op="binary_cross_entropy_with_logits")
+case("F.bce logits pos_weight", lambda L, z, t: _F(L).binary_cross_entropy_with_logits(
+     z, t, pos_weight=L.tensor([1., 2., 3., 4.])), ((3, 4), "real"), P,
+     op="binary_cross_entropy_with_logits")
+case("F.bce logits weight sum", lambda L, z, t: _F(L).binary_cross_entropy_with_logits(
+     z, t.detach(), weight=L.tensor([0.5, 1., 2., 1.]), reduction="sum"), ((3, 4), "real"), P,
+     op="binary_cross_entropy_with_logits", fd=False)
+
+# -- remainder and fmod: the gradient is 1 for a, and minus the (floored or truncated) quotient for b
+
+case("x % 1.5", lambda L, x: x % 1.5, A, op="remainder_scalar")
+case("x % -2", lambda L, x: L.remainder(x, -2), A, op="remainder_scalar")
+case("x % y", lambda L, x, y: x % y, A, ((4,), "nonzero"), op="remainder")
+case("fmod(x, 1.5)", lambda L, x: L.fmod(x, 1.5), A, op="fmod_scalar")
+case("fmod(x, y)", lambda L, x, y: x.fmod(y), A, ((3, 4), "nonzero"), op="fmod")
+
+# -- split and chunk: one node per piece in gradlab (PyTorch: one node, several outputs) ---------
+
+case("split(2)[1]", lambda L, x: x.split(2)[1], ((5, 3), "real"), op="split")
+case("chunk(2, 1)[0] * 2", lambda L, x: x.chunk(2, 1)[0] * 2, ((3, 4), "real"), op="mul",
+     ops=("split",))
+case("split pieces summed", lambda L, x: sum(p.sum() for p in L.split(x, [1, 3], dim=1)),
+     ((3, 4), "real"), op="add", ops=("split_with_sizes",))
+
+# -- norms: every spelling is one LinalgVectorNormBackward0 -------------------------------------
+
+case("x.norm()", lambda L, x: x.norm(), A, op="vector_norm")
+case("x.norm(1, 1)", lambda L, x: x.norm(1, 1), ((3, 4), "nonzero"), op="vector_norm")
+case("torch.norm(x, dim=0)", lambda L, x: L.norm(x, dim=0), A, op="vector_norm")
+case("vector_norm(3, keepdim)", lambda L, x: L.linalg.vector_norm(x, 3, dim=0, keepdim=True),
+     ((3, 4), "nonzero"), op="vector_norm")
+case("vector_norm(0.5)", lambda L, x: L.linalg.vector_norm(x, 0.5, dim=1), ((3, 4), "nonzero"),
+     op="vector_norm")
+case("vector_norm(inf)", lambda L, x: L.linalg.vector_norm(x, float("inf")), A, op="vector_norm")
+case("vector_norm(-inf, 1)", lambda L, x: L.linalg.vector_norm(x, -float("inf"), dim=1), A,
+     op="vector_norm")
+case("vector_norm(inf)[ties]", lambda L, x: L.linalg.vector_norm(x, float("inf"), dim=1),
+     ((3, 4), "ties"), op="vector_norm", fd=False)
+case("linalg.norm 1-D", lambda L, x: L.linalg.norm(x), ((5,), "real"), op="vector_norm")
+case("linalg.norm fro", lambda L, x: L.linalg.norm(x, "fro"), A, op="vector_norm")
+
 # -- in-place ops on non-leaves (history is rebased onto the in-place op) ------------------------
 
 
@@ -400,6 +455,12 @@ case("y.pow_(2)", _inplace("pow_", 2), A, op="pow_scalar")
 case("y.clamp_", _inplace("clamp_", -1.0, 1.0), A, op="clamp")
 case("y.zero_()", _inplace("zero_"), A, op="zero")
 case("y.fill_(2.)", _inplace("fill_", 2.0), A, op="fill")
+# The in-place form of every method=True op of the table (derived, like UNARY above); those whose
+# in-place derivative PyTorch leaves unimplemented (asinh_ ...) are tested in test_new_ops.py.
+for _op in TABLE_METHODS:
+    if _op.inplace is _op and _op.tests:
+        case(f"y.{_op.name}_()", _inplace(_op.name + "_"), ((3, 4), _op.tests[-1]),
+             op=OP_VARIABLES[id(_op)], fd=_op.tests[-1] not in KINKED)
 case("-= += *= /=", _iop, A, A, op="div", ops=("mul", "add", "sub"))
 
 # -- joining and choosing -------------------------------------------------------------------------

@@ -332,12 +332,11 @@ CASES = {
         result = torch.optim.SGD([x * 2], lr=0.1)""",
 }
 
-# Cases gradlab gets wrong today: `//` and `%` are ops gradlab doesn't have yet (floor_divide,
-# remainder: new ops, not fixes). Each must start passing when the op lands (strict xfail).
+# Cases gradlab gets wrong today: `//` is an op gradlab doesn't have yet (floor_divide: a new
+# op, not a fix). Each must start passing when the op lands (strict xfail).
 CORE = "issue 13 class {}: needs an op gradlab doesn't have yet"
 AFTER_CORE_V2 = {
     'int // 0': CORE.format(6),
-    'int % 0': CORE.format(6),
 }
 
 

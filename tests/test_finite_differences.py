@@ -44,6 +44,14 @@ def sample(domain, shape, rng):
         return rng.choice([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0], shape)
     if domain == "smallint":
         return rng.choice([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0], shape)
+    if domain == "unit":   # asin, acos, atanh: inside (−1, 1)
+        return rng.uniform(-0.95, 0.95, shape)
+    if domain == "gt1":    # acosh: above 1
+        return rng.uniform(1.1, 4, shape)
+    if domain == "small":  # tan: away from ±π/2
+        return rng.uniform(-1.2, 1.2, shape)
+    if domain == "prob":   # probabilities, away from 0 and 1
+        return rng.uniform(0.05, 0.95, shape)
     raise ValueError(domain)
 
 

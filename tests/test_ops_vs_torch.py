@@ -57,8 +57,24 @@ def SMALLINT(width):  # exactly representable; for exponents that must keep x **
     return st.sampled_from([-2.0, -1.0, 0.0, 1.0, 2.0, 3.0])
 
 
+def UNIT(width):      # asin, acos, atanh: inside (−1, 1)
+    return _floats(-0.9375, 0.9375, width)
+
+
+def GT1(width):       # acosh: above 1
+    return _floats(1.125, 4.0, width)
+
+
+def SMALL(width):     # tan: away from ±π/2
+    return _floats(-1.25, 1.25, width)
+
+
+def PROB(width):      # probabilities, away from 0 and 1
+    return _floats(0.0625, 0.9375, width)
+
+
 DOMAINS = {"real": REAL, "pos": POS, "nonzero": NONZERO, "wide": WIDE, "ties": TIES,
-           "smallint": SMALLINT}
+           "smallint": SMALLINT, "unit": UNIT, "gt1": GT1, "small": SMALL, "prob": PROB}
 
 
 

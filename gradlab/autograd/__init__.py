@@ -9,6 +9,8 @@ from . import engine
 from .graph import AccumulateGrad, Node, accumulate
 from ..errors import error
 from .gradcheck import GradcheckError, gradcheck
+from .variable import Variable
+from .function import Function, FunctionCtx, once_differentiable
 
 
 def _as_tuple(x):
@@ -158,4 +160,9 @@ def _needed(roots, targets):
 
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled",
-           "inference_mode", "is_inference_mode_enabled", "Node", "gradcheck", "GradcheckError"]
+           "inference_mode", "is_inference_mode_enabled", "Node", "gradcheck", "GradcheckError", "Variable",
+           "Function", "FunctionCtx", "once_differentiable",
+           "functional"]
+
+
+from . import functional  # noqa: E402  (it builds on grad above)

@@ -279,9 +279,11 @@ def node_class(op):
 _interned = {}  # shapes and dtypes tuples: a long graph repeats a few of them
 
 
-def make_node(op, inputs, out, params):
-    """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``."""
-    node = object.__new__(_node_classes.get(op) or node_class(op))
+def make_node(op, inputs, out, params, node=None):
+    """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``
+    (into ``node`` when it exists already: a custom Function's ctx is its node)."""
+    if node is None:
+        node = object.__new__(_node_classes.get(op) or node_class(op))
     edges, shapes, dtypes = [], [], []
     constants = None
     for x in inputs:

@@ -185,3 +185,95 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise error("loss_input_0d", input, ndim=input.ndim)
     log_probs = _softmax_like(ops.log_softmax, "log_softmax", input, 0 if input.ndim == 1 else 1, None, 3)
     return _nll(log_probs, target, weight, ignore_index, reduction)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(−input): the smallest values get the largest probabilities."""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim, _stacklevel)
+    return softmax(-input, dim, dtype=dtype)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """The mean (or sum, or none) of |input − target|: Mean/Sum over Abs over Sub, as PyTorch records."""
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.", stacklevel=2)
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability p and scale the others by 1/(1−p), one ``MulBackward0``
+    (PyTorch's CPU path multiplies by a Bernoulli mask divided by 1−p). The mask is drawn from
+    gradlab's generator, so it differs from PyTorch's for the same seed."""
+    from ..random import default_generator
+    from .._tensor import Tensor
+    if p < 0.0 or p > 1.0:
+        raise error("dropout_p", p=p)
+    if p == 0 or not training or input.numel() == 0:
+        return input
+    keep = default_generator._rng.random(input.shape) >= p
+    scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
+    noise = Tensor._make((keep * scale).astype(input._data.dtype))
+    return input.mul_(noise) if inplace else input * noise
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices → rows of 0s with a 1 at the index (int64, a new last dimension; no graph)."""
+    from .._tensor import Tensor
+    if tensor.dtype is not _dtype.int64:
+        raise error("one_hot_dtype", tensor)
+    indices = tensor._data
+    if num_classes == -1:
+        if indices.size == 0:
+            raise error("one_hot_empty")
+        num_classes = int(indices.max()) + 1
+    if indices.size and indices.min() < 0:
+        raise error("one_hot_negative")
+    if indices.size and indices.max() >= num_classes or num_classes < 0:
+        raise error("one_hot_too_large", largest=int(indices.max()) if indices.size else None)
+    return Tensor._make((indices[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def _loss_weight(weight, target):
+    """A weight tensor as an array expanded to the target's shape (it gets no gradient)."""
+    if weight is None:
+        return None
+    shape = _broadcast_shape(tuple(weight.shape), tuple(target.shape))
+    return np.broadcast_to(weight._data, shape).astype(target._data.dtype)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """−(t·log p + (1 − t)·log(1 − p)) for probabilities p: one ``BinaryCrossEntropyBackward0``."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if target.shape != input.shape:
+        raise error("bce_size", target_shape=target.shape, input_shape=input.shape)
+    if target.dtype is not input.dtype:
+        raise error("bce_dtype", input, got=_dtype.LEGACY_NAMES[target.dtype],
+                    expected=_dtype.LEGACY_NAMES[input.dtype])
+    for name, t in (("input", input), ("target", target)):
+        if t._data.size and not ((t._data >= 0) & (t._data <= 1)).all():
+            raise error("bce_range", what=name)
+    return apply(ops.binary_cross_entropy, input, target, weight=_loss_weight(weight, target),
+                 reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """BCE of sigmoid(input), computed from the logits without overflow: one
+    ``BinaryCrossEntropyWithLogitsBackward0``."""
+    reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    if target.shape != input.shape:
+        raise error("bce_logits_size", target_shape=target.shape, input_shape=input.shape)
+    if target.dtype is not input.dtype:
+        raise error("bce_dtype", input, got=_dtype.LEGACY_NAMES[target.dtype],
+                    expected=_dtype.LEGACY_NAMES[input.dtype])
+    return apply(ops.binary_cross_entropy_with_logits, input, target, weight=_loss_weight(weight, target),
+                 pos_weight=_loss_weight(pos_weight, target), reduction=reduction)

@@ -285,11 +285,14 @@ class Module:
 
     # -- dtypes and devices (everything is on the CPU) -----------------------------------------------
     def to(self, *args, **kwargs):
-        from .. import _dtype
+        from .. import _device, _dtype
         dtype = kwargs.get("dtype")
+        _device.check(kwargs.get("device"))
         for a in args:
             if isinstance(a, _dtype.dtype):
                 dtype = a
+            elif _device.is_device(a):
+                _device.check(a)  # the CPU is fine; CUDA raises PyTorch's AssertionError
         if dtype is not None:
             self._cast(dtype)
         return self
@@ -313,6 +316,10 @@ class Module:
 
     def cpu(self):
         return self
+
+    def cuda(self, device=None):
+        from ..errors import error
+        raise error("cuda_unavailable")
 
     # -- state dicts -------------------------------------------------------------------------------
     def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
