@@ -9,6 +9,8 @@ gradlab never imports torch; only the tests do.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -132,3 +134,20 @@ def run_both(f, *arrays, requires_grad=None, rtol=None, atol=None, grad_rtol=Non
         assert_close(gx.grad, tx.grad, grad_rtol if grad_rtol is not None else max(in_r, out_r),
                      grad_atol if grad_atol is not None else max(in_a, out_a), what=f"input {i} .grad")
     return g_out, t_out, g_in, t_in
+
+
+# -- printouts -----------------------------------------------------------------------------------
+def shown(lib, expr, setup=""):
+    """What ``expr`` shows under ``lib``: its repr, or ``<ExceptionType>: <message>``."""
+    ns = {"torch": lib, "F": lib.nn.functional, "nn": lib.nn, "np": np, "math": math}
+    if setup:
+        exec(setup, ns)
+    try:
+        return repr(eval(expr, ns))
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def same(expr, setup=""):
+    """``expr`` shows the same under gradlab and under torch (repr, or error type and message)."""
+    assert shown(gradlab, expr, setup) == shown(torch, expr, setup)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import gradlab
-from oracle import assert_close, node_name, run_both
+from oracle import assert_close, node_name, run_both, same, shown
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
@@ -259,19 +259,6 @@ def test_custom_function_context():
 
 # -- what a learner sees, gradlab against torch: reprs, node names, errors -------------------------
 
-def shown(lib, expr, setup=""):
-    """What ``expr`` shows under ``lib``: its repr, or ``<ExceptionType>: <message>``."""
-    ns = {"torch": lib, "F": lib.nn.functional, "nn": lib.nn, "math": math}
-    if setup:
-        exec(setup, ns)
-    try:
-        return repr(eval(expr, ns))
-    except Exception as e:
-        return f"{type(e).__name__}: {e}"
-
-
-def same(expr, setup=""):
-    assert shown(gradlab, expr, setup) == shown(torch, expr, setup)
 
 
 X = "x = torch.tensor([[5., -3., 0.5], [2.5, -1., 4.]], requires_grad=True)"

@@ -14,25 +14,12 @@ import numpy as np
 import pytest
 
 import gradlab
-from oracle import assert_close, node_name, run_both
+from oracle import assert_close, node_name, run_both, same, shown
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
 
 
-def shown(lib, expr, setup=""):
-    """What ``expr`` shows under ``lib``: its repr, or ``<ExceptionType>: <message>``."""
-    ns = {"torch": lib, "F": lib.nn.functional, "nn": lib.nn, "np": np, "math": math}
-    if setup:
-        exec(setup, ns)
-    try:
-        return repr(eval(expr, ns))
-    except Exception as e:
-        return f"{type(e).__name__}: {e}"
-
-
-def same(expr, setup=""):
-    assert shown(gradlab, expr, setup) == shown(torch, expr, setup)
 
 
 DEVICE = ["torch.device('cpu')", "str(torch.device('cpu'))", "torch.device('cuda')", "torch.device('cuda:0')",
