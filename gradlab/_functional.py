@@ -221,7 +221,8 @@ def where(condition, input, other):
 
 
 class FunctionalMethods:
-    """Tensor methods that front a function: remainder/fmod (``%``), norm, softmax, multinomial."""
+    """Tensor methods that front a function: reductions, matrix products, remainder/fmod (``%``),
+    norm, softmax, multinomial."""
 
     __slots__ = ()
 
@@ -272,3 +273,123 @@ class FunctionalMethods:
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return linalg.tensor_norm(self, p, dim, keepdim, dtype)
+
+    # -- reductions ----------------------------------------------------------------------------
+    def _dims(self, dim):
+        """A reduction's dims, sorted: PyTorch's errors for a repeat; a 0-d tensor takes dim 0 or
+        -1 and reduces nothing (its result is itself); ``dim=()`` reduces every dim."""
+        dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        found = []
+        for d in dims:
+            d = self._dim(d)
+            if d in found:
+                raise error("dim_repeated", self, dim=d)
+            found.append(d)
+        if not self._data.ndim:
+            return ()
+        return tuple(sorted(found)) if found else tuple(range(self._data.ndim))
+
+    def sum(self, dim=None, keepdim=False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if dim is None:
+            return apply(ops.sum_all, t)
+        return apply(ops.sum_dim, t, dim=t._dims(dim), keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False, dtype=None):
+        t = self if dtype is None else self.to(dtype)
+        if not t.dtype.is_floating_point:
+            raise error("mean_int", self, legacy=_dtype.LEGACY_NAMES[t.dtype])
+        if dim is None:
+            return apply(ops.mean_all, t)
+        return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (views of one tensor share its memory)."""
+        return self._data.__array_interface__["data"][0]
+
+    def _extreme(self, dim, keepdim, which):
+        if isinstance(dim, _t.Tensor):
+            return self.maximum(dim) if which == "max" else self.minimum(dim)
+        if dim is None:
+            if self._data.size == 0:
+                raise error("reduce_empty", self, op=which)
+            return apply(ops.max_all if which == "max" else ops.min_all, self)
+        d = self._nonempty(which, dim)
+        find = np.argmax if which == "max" else np.argmin
+        if self._data.ndim == 0:  # a 0-d tensor is its own max over dim 0, at index 0
+            indices, keepdim = np.zeros((), np.int64), False
+        else:
+            indices = find(self._data, axis=d)
+        values = apply(ops.max_dim if which == "max" else ops.min_dim, self, dim=d, keepdim=keepdim,
+                       indices=indices)
+        idx = _t.Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
+        return MinMax(which, values, idx)
+
+    def max(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, "max")
+
+    def min(self, dim=None, keepdim=False):
+        return self._extreme(dim, keepdim, "min")
+
+    def _nonempty(self, which, dim):
+        """PyTorch's IndexError for an arg/max/min over an empty dim (or all of an empty tensor)."""
+        if dim is None:
+            if self._data.size == 0:
+                raise error("arg_reduce_empty", self, op=which)
+            return None
+        d = self._dim(dim)
+        if self._data.ndim and self._data.shape[d] == 0:
+            raise error("reduce_empty_dim", self, op=which, dim=d)
+        return d
+
+    def argmax(self, dim=None, keepdim=False):
+        if self._nonempty("argmax", dim) is None:
+            return _t.Tensor._make(np.asarray(np.argmax(self._data)))
+        return _t.Tensor._make(np.argmax(self._data, axis=self._dim(dim), keepdims=keepdim))
+
+    def argmin(self, dim=None, keepdim=False):
+        if self._nonempty("argmin", dim) is None:
+            return _t.Tensor._make(np.asarray(np.argmin(self._data)))
+        return _t.Tensor._make(np.argmin(self._data, axis=self._dim(dim), keepdims=keepdim))
+
+    # -- matrix products -----------------------------------------------------------------------
+    def matmul(self, other):
+        return matmul(self, other)
+
+    def mm(self, other):
+        _check_matrices(self, other, "mm")
+        return apply(ops.mm, self, other)
+
+    def mv(self, vec):
+        if self.ndim != 2 or vec.ndim != 1:
+            raise error("mv_dims", self, a=self.ndim, b=vec.ndim)
+        if self.shape[1] != vec.shape[0]:
+            raise error("mv_size", self, m=self.shape[0], k=self.shape[1], n=vec.shape[0])
+        if self.dtype is not vec.dtype:  # PyTorch's mv is addmv(vec-typed input, mat, vec)
+            raise error("addmv_dtype", self, a=_dtype.LEGACY_NAMES[vec.dtype],
+                        b=_dtype.LEGACY_NAMES[self.dtype])
+        return apply(ops.mv, self, vec)
+
+    def dot(self, other):
+        if self.ndim != 1 or other.ndim != 1:
+            raise error("dot_dims", self, a=self.ndim, b=other.ndim)
+        if self.dtype is _dtype.bool_ and other.dtype is _dtype.bool_:
+            raise error("dot_bool", self)
+        if self.dtype is not other.dtype:
+            raise error("dot_dtype", self, a=_dtype.LEGACY_NAMES[self.dtype], b=_dtype.LEGACY_NAMES[other.dtype])
+        if self.shape[0] != other.shape[0]:
+            raise error("dot_size", self, a=self.shape[0], b=other.shape[0])
+        return apply(ops.dot, self, other)
+
+    def bmm(self, other):
+        if self.ndim != 3:
+            raise error("bmm_not_3d", self, which="batch1", ndim=self.ndim)
+        if other.ndim != 3:
+            raise error("bmm_not_3d", other, which="batch2", ndim=other.ndim)
+        if other.shape[0] != self.shape[0] or other.shape[1] != self.shape[2]:
+            raise error("bmm_sizes", batch=self.shape[0], k=self.shape[2], got=other.shape[1],
+                        got_batch=other.shape[0])
+        if self.dtype is not other.dtype:
+            raise error("scalar_type", self, a=_dtype.LEGACY_NAMES[self.dtype],
+                        b=_dtype.LEGACY_NAMES[other.dtype])
+        return apply(ops.bmm, self, other)
