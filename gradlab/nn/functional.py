@@ -250,14 +250,19 @@ def _loss_weight(weight, target):
     return np.broadcast_to(weight._data, shape).astype(target._data.dtype)
 
 
+def _check_bce_dtype(input, target):
+    """PyTorch's error for a BCE target of another dtype than the input."""
+    if target.dtype is not input.dtype:
+        raise error("bce_dtype", input, got=_dtype.LEGACY_NAMES[target.dtype],
+                    expected=_dtype.LEGACY_NAMES[input.dtype])
+
+
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """−(t·log p + (1 − t)·log(1 − p)) for probabilities p: one ``BinaryCrossEntropyBackward0``."""
     reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
     if target.shape != input.shape:
         raise error("bce_size", target_shape=target.shape, input_shape=input.shape)
-    if target.dtype is not input.dtype:
-        raise error("bce_dtype", input, got=_dtype.LEGACY_NAMES[target.dtype],
-                    expected=_dtype.LEGACY_NAMES[input.dtype])
+    _check_bce_dtype(input, target)
     for name, t in (("input", input), ("target", target)):
         if t._data.size and not ((t._data >= 0) & (t._data <= 1)).all():
             raise error("bce_range", what=name)
@@ -272,8 +277,6 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = _check_reduction(_legacy_reduction(size_average, reduce, reduction))
     if target.shape != input.shape:
         raise error("bce_logits_size", target_shape=target.shape, input_shape=input.shape)
-    if target.dtype is not input.dtype:
-        raise error("bce_dtype", input, got=_dtype.LEGACY_NAMES[target.dtype],
-                    expected=_dtype.LEGACY_NAMES[input.dtype])
+    _check_bce_dtype(input, target)
     return apply(ops.binary_cross_entropy_with_logits, input, target, weight=_loss_weight(weight, target),
                  pos_weight=_loss_weight(pos_weight, target), reduction=reduction)
