@@ -356,8 +356,9 @@ ERRORS = {
     "node_no_attribute": (
         AttributeError,
         "'{cls}' object has no attribute '{attr}'",
-        "A grad_fn node has .name(), .next_functions, hooks, and the values and parameters its "
-        "backward rule uses (`.a`, `.b`, `.out`, `.dim`, ...); {cls} has no '{attr}'."),
+        "A grad_fn node has .name(), .next_functions, hooks and, as in PyTorch, what its backward "
+        "rule saved as `_saved_<name>` (`_saved_self`, `_saved_other`, `_saved_result`, "
+        "`_saved_dim`, ...); {cls} has no '{attr}'."),
     "gradcheck_mismatch": (
         GradcheckError,
         "Jacobian mismatch for output {output:d} with respect to input {input:d},\n"

@@ -114,9 +114,35 @@ class Node:
         raise error("node_no_attribute", cls=type(self).__name__, attr=name)
 
     def __getattr__(self, key):
+        if key.startswith("_saved_"):
+            return self._saved_value(key[len("_saved_"):], key)
         # PyTorch's message for a missing attribute (slots that are unset come here too).
         if key.startswith("_") or key in Node.__slots__:
             raise AttributeError(key)
+        raise error("node_no_attribute", cls=type(self).__name__, attr=key)
+
+    def _saved_value(self, name, key):
+        """``grad_fn._saved_self``, ``._saved_result``, ``._saved_exponent``, ``._saved_dim``,
+        ``._saved_self_sym_sizes``: what the node's rules read, as PyTorch exposes it."""
+        op = self.op
+        reads = {k for rule in op.rules for k in rule.reads}
+        if name in op.saves:  # a tensor (or a Python number in a tensor's place)
+            needed = sum(1 << k for k, edge in enumerate(self._next) if edge is not None)
+            if name not in dict(op.saves_for(needed)):
+                return None  # never saved: no input that needs a gradient reads it
+            if self._saved is _FREED:
+                raise error("freed_graph", node=self.name())
+            value = self.read(name, tensors=True)
+            if hasattr(value, "_data"):
+                return value
+            from .._creation import tensor  # PyTorch wraps the number: int64, float64, bool
+            from .._dtype import float64, scalar_dtype
+            kind = scalar_dtype(value)
+            return tensor(value, dtype=float64 if kind.is_floating_point else kind)
+        if name in reads and name in self.params:
+            return self.read(name)
+        if name.endswith("_sym_sizes") and f"{name[:-len('_sym_sizes')]}_shape" in reads:
+            return tuple(self.read(f"{name[:-len('_sym_sizes')]}_shape"))
         raise error("node_no_attribute", cls=type(self).__name__, attr=key)
 
     def release(self):
