@@ -337,3 +337,22 @@ def test_paths_are_counted_only_within_the_graph(graph):
     for name, leaf in leaves(names).items():
         said = text.count(f"another path to {name} in this graph")
         assert said == edges.get(id(leaf), 0) - 1, name
+
+
+def test_an_input_that_gets_no_gradient_says_why():
+    """A number, a constant tensor, a detach()ed one and one computed under no_grad each get
+    their own words in the step that skips them (not all "a constant")."""
+    x = gradlab.tensor([1.0, 2.0], requires_grad=True)
+    c = gradlab.tensor([3.0, 4.0])
+    d = x.detach()
+    with gradlab.no_grad():
+        e = x * 2
+    loss = (x * c + x * d + x * e + x * 2).sum()
+    lines = [line.strip() for frame in gradlab.viz.backward_steps(loss, names=locals())
+             for line in str(frame).splitlines() if "needs no gradient" in line]
+    assert sorted(lines) == sorted([
+        "b = the number 2: needs no gradient",
+        "b = c, a constant: needs no gradient",
+        "b = d, cut off by detach(): needs no gradient",
+        "b = e, computed under no_grad: needs no gradient",
+    ])

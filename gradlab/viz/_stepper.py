@@ -151,6 +151,22 @@ def _reduction(node, j, raw):
     return f"{_model.shape_text(shape)} → {_model.shape_text(target)}: summed over {where}"
 
 
+_CUT_TEXT = {"detach()": "cut off by detach()", "no_grad": "computed under no_grad",
+             "inference_mode": "computed under inference_mode"}
+
+
+def _no_gradient_input(value, names):
+    """What an input that gets no gradient is: a number, a cut tensor, or a constant."""
+    if value is not None and not isinstance(value, weakref.ref):
+        return f"the number {_model.number_text(value)}"
+    t = value() if value is not None else None
+    name = names.of(t) if t is not None else None
+    cut = getattr(t, "_cut", None)
+    if cut:
+        return f"{name + ', ' if name else 'a tensor '}{_CUT_TEXT[cut]}"
+    return f"{name}, a constant" if name else "a constant"
+
+
 def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12):
     """The real backward pass from ``loss``, one ``Frame`` per node the engine runs.
 
@@ -222,10 +238,7 @@ def backward_steps(loss, gradient=None, names=None, max_nodes=100, max_values=12
             for j, (child, _) in enumerate(node.next_functions):
                 letter = letters[j] if j < len(letters) else f"input {j}"
                 if child is None:
-                    value = consts.get(j)
-                    number = value is not None and not isinstance(value, weakref.ref)
-                    what = f"the number {_model.number_text(value)}" if number else "a constant"
-                    frame.sends.append(Send(letter, what, None))
+                    frame.sends.append(Send(letter, _no_gradient_input(consts.get(j), names), None))
                     continue
                 target = name_of(child)
                 out = event["outputs"][j]
