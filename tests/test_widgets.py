@@ -203,6 +203,9 @@ def test_timeline_scenarios_by_hand():
     weights = [r["weight0"] for r in app.records()]
     assert weights[-1] == pytest.approx(1 - 0.01 * (3 + 6 + 9))  # the forgotten zero_grad
     assert app.controls["step"].max == 6 and app.controls["step"].value == 6
+    app.controls["scenario"].value = names[4]
+    assert grads() == [3.0, None] * 3  # dropped, so each backward() stores a fresh 3
+    assert "stores a fresh one instead of adding" in html_text(app.outputs["text"]).replace("\n", " ")
 
 
 def test_timeline_slider_shows_the_calls_so_far():
@@ -251,6 +254,8 @@ def test_timeline_prints_what_torch_prints():
                 (weights * 3).sum().backward()
             elif action == "grad.zero_()":
                 weights.grad.zero_()
+            elif action == "grad = None":
+                weights.grad = None
             elif action == "optimizer.zero_grad()":
                 optimizer.zero_grad()
             else:

@@ -1,5 +1,5 @@
 """``accumulation_timeline()``: ``.grad`` across a script of ``backward()``, ``grad.zero_()``,
-``optimizer.zero_grad()`` and ``optimizer.step()`` calls (the guide's weights = ones(4),
+``grad = None``, ``optimizer.zero_grad()`` and ``optimizer.step()`` calls (the guide's weights = ones(4),
 output = (weights * 3).sum())."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 
 from ._common import App, image, new_figure
 
-ACTIONS = ("backward()", "grad.zero_()", "optimizer.zero_grad()", "optimizer.step()")
+ACTIONS = ("backward()", "grad.zero_()", "grad = None", "optimizer.zero_grad()", "optimizer.step()")
 
 SCENARIOS = {
     "backward() three times, no zeroing": ["backward()"] * 3,
@@ -17,6 +17,7 @@ SCENARIOS = {
     "backward(), optimizer.step(), optimizer.zero_grad()":
         ["backward()", "optimizer.step()", "optimizer.zero_grad()"] * 3,
     "backward(), optimizer.step() — zero_grad() forgotten": ["backward()", "optimizer.step()"] * 3,
+    "backward(), then weights.grad = None": ["backward()", "grad = None"] * 3,
 }
 
 
@@ -30,7 +31,8 @@ def run_timeline(actions, lr=0.01):
     weights = torch.ones(4, requires_grad=True)
     optimizer = torch.optim.SGD([weights], lr=lr)
     code = {"backward()": "(weights * 3).sum().backward()", "grad.zero_()": "weights.grad.zero_()",
-            "optimizer.zero_grad()": "optimizer.zero_grad()", "optimizer.step()": "optimizer.step()"}
+            "grad = None": "weights.grad = None", "optimizer.zero_grad()": "optimizer.zero_grad()",
+            "optimizer.step()": "optimizer.step()"}
     records = []
     for action in actions:
         if action not in code:
@@ -42,6 +44,8 @@ def run_timeline(actions, lr=0.01):
                 output.backward()
             elif action == "grad.zero_()":
                 weights.grad.zero_()
+            elif action == "grad = None":
+                weights.grad = None
             elif action == "optimizer.zero_grad()":
                 optimizer.zero_grad()
             else:
@@ -69,6 +73,9 @@ def explain(records, k):
                 f"{before:g} → {after:g}. Gradients accumulate until you zero them.")
     if rec["call"] == "weights.grad.zero_()":
         return "weights.grad.zero_() writes zeros into the gradient tensor (it stays a tensor)."
+    if rec["call"] == "weights.grad = None":
+        return ("weights.grad = None drops the gradient tensor: the next backward() stores a "
+                "fresh one instead of adding (what optimizer.zero_grad() does).")
     if rec["call"] == "optimizer.zero_grad()":
         return "optimizer.zero_grad() sets weights.grad to None (PyTorch 2.x: set_to_none=True)."
     return (f"optimizer.step() moves the weights against the gradient: weights[0] is now "
