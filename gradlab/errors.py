@@ -543,6 +543,11 @@ ERRORS = {
         RuntimeError,
         "chunk expects `chunks` to be greater than 0, got: {chunks}",
         "chunk(k) cuts the tensor into k pieces: k must be at least 1."),
+    "integer_floor_divide_zero": (
+        RuntimeError,
+        "ZeroDivisionError",
+        "An integer floor division by 0 is undefined (floats give ±inf or nan instead). Make sure "
+        "the divisor has no zeros, or convert to float: `{plain}.float() // d`."),
     "integer_modulo_zero": (
         RuntimeError,
         "ZeroDivisionError",
@@ -697,6 +702,12 @@ ERRORS = {
         "The tensor being written is a view (from expand(), for example) in which several elements "
         "share one memory location, so writing one would change the others. Write into a "
         "`.clone()` instead."),
+    "derivative_not_implemented": (
+        RuntimeError,
+        "derivative for aten::{name} is not implemented",
+        "PyTorch records {name} but defines no gradient for it (floor division is a step "
+        "function; a remainder of a number by a tensor has no formula written), so backward() "
+        "through its node raises. Call .detach() on its result where no gradient should flow."),
     "inplace_derivative": (
         NotImplementedError,
         "the derivative for 'inplace version of {name}' is not implemented.",
@@ -726,6 +737,10 @@ ERRORS = {
         "where expected condition to be a boolean tensor, but got a tensor with dtype {legacy}",
         "torch.where(cond, a, b) takes a from where cond is True and b elsewhere, so cond must be "
         "a bool tensor, such as `x > 0`. Convert with `cond.bool()` or compare: `cond != 0`."),
+    "floor_divide_bool": (
+        NotImplementedError,
+        "\"div_floor_cpu\" not implemented for 'Bool'",
+        "Floor division isn't defined for two bool tensors. Convert first: `{plain}.int()`."),
     "pow_bool": (
         NotImplementedError,
         "\"pow\" not implemented for 'Bool'",

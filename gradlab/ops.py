@@ -328,6 +328,37 @@ fmod = Op("fmod", "FmodBackward1", np.fmod, "fmod(a, b)", [
 ], promote="same")
 
 
+# Floor division (//) is a step function: PyTorch gives it no derivative (derivatives.yaml:
+# not_implemented) but records a node named "NotImplemented" whose backward raises. So does a
+# remainder whose dividend is a Python number (PyTorch's remainder.Scalar_Tensor).
+def _no_derivative(name):
+    def rule(grad):
+        raise error("derivative_not_implemented", name=name)
+    return rule
+
+
+def _undefined(name, forward, text, inputs, **kw):
+    return Op(name, "NotImplemented", forward, text,
+              [Rule(i, "not implemented in PyTorch", _no_derivative(name), reads=()) for i in inputs],
+              promote="same", **kw)
+
+
+def _rev(forward):
+    return lambda a, base: forward(np.asarray(base, a.dtype), a)
+
+
+# NumPy's floor_divide is PyTorch's div_floor bit for bit (fmod, then correct towards −inf;
+# x // 0 is x / 0 for floats); integer division by zero is refused before it runs.
+floor_divide = _undefined("floor_divide", np.floor_divide, "⌊a / b⌋", ("self", "other"))
+floor_divide_scalar = _undefined("floor_divide", lambda a, other: np.floor_divide(a, a.dtype.type(other)),
+                                 "⌊a / c⌋", ("self",), scalar="other")
+rfloor_divide = _undefined("floor_divide", _rev(np.floor_divide), "⌊c / a⌋", ("self",), scalar="base")
+floor_divide_inplace = _undefined("floor_divide_", np.floor_divide, "⌊a / b⌋", ("self", "other"))
+floor_divide_scalar_inplace = _undefined(
+    "floor_divide_", floor_divide_scalar.forward, "⌊a / c⌋", ("self",), scalar="other")
+rremainder = _undefined("remainder", _rev(_remainder), "c % a", ("self",), scalar="base")
+
+
 # -- elementwise functions ---------------------------------------------------------------------
 
 exp = Op("exp", "ExpBackward0", np.exp, "exp(a)", [

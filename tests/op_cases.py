@@ -32,6 +32,7 @@ class Case:
     fd_dtype: str = "float64"         # input dtype for the finite-difference check
     dtypes: tuple | None = None       # per-input dtypes against torch (default: all float32)
     marks: tuple = field(default_factory=tuple)
+    differentiable: bool = True       # False: PyTorch records a node whose backward raises
 
     @property
     def id(self):
@@ -401,6 +402,19 @@ case("x % -2", lambda L, x: L.remainder(x, -2), A, op="remainder_scalar")
 case("x % y", lambda L, x, y: x % y, A, ((4,), "nonzero"), op="remainder")
 case("fmod(x, 1.5)", lambda L, x: L.fmod(x, 1.5), A, op="fmod_scalar")
 case("fmod(x, y)", lambda L, x, y: x.fmod(y), A, ((3, 4), "nonzero"), op="fmod")
+
+# -- floor division, and a number's remainder by a tensor: recorded, but PyTorch has no derivative
+# (a "NotImplemented" node whose backward raises the same error in both)
+
+ND = dict(fd=False, differentiable=False)
+case("x // 1.5", lambda L, x: x // 1.5, A, op="floor_divide_scalar", **ND)
+case("x // y", lambda L, x, y: L.floor_divide(x, y), A, ((4,), "nonzero"), op="floor_divide", **ND)
+case("-2 // x", lambda L, x: -2 // x, ((3, 4), "nonzero"), op="rfloor_divide", **ND)
+case("x.floor_divide_(y)", lambda L, x, y: (x * 1).floor_divide_(y), A, ((4,), "nonzero"),
+     op="floor_divide_inplace", ops=("mul",), **ND)
+case("x //= -2", lambda L, x: (x * 1).__ifloordiv__(-2), A, op="floor_divide_scalar_inplace",
+     ops=("mul",), **ND)
+case("3 % x", lambda L, x: L.remainder(3, x), ((3, 4), "nonzero"), op="rremainder", **ND)
 
 # -- split and chunk: one node per piece in gradlab (PyTorch: one node, several outputs) ---------
 
