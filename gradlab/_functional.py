@@ -348,6 +348,24 @@ class FunctionalMethods:
         idx = _t.Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
         return MinMax(which, values, idx)
 
+    def amax(self, dim=(), keepdim=False):
+        """The largest value over ``dim`` (every dim when ``()``); ties share the gradient."""
+        return self._amax_amin(dim, keepdim, ops.amax)
+
+    def amin(self, dim=(), keepdim=False):
+        return self._amax_amin(dim, keepdim, ops.amin)
+
+    def _amax_amin(self, dim, keepdim, op):
+        given = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        dims = self._dims(given)
+        if self._data.size == 0:
+            if not given:
+                raise error("reduce_empty", self, op=op.name)
+            for d in given:  # (PyTorch names the dim as it was passed)
+                if self._data.shape[self._dim(d)] == 0:
+                    raise error("reduce_empty_dim", self, op=op.name, dim=d)
+        return apply(op, self, dim=dims, keepdim=keepdim)
+
     def max(self, dim=None, keepdim=False):
         return self._extreme(dim, keepdim, "max")
 

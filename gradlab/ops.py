@@ -682,6 +682,42 @@ min_dim = Op("min", "MinBackward0", _take, "min(a, dim)", [
 ])
 
 
+
+def _by_count(grad, self, result, self_shape, dim, keepdim):
+    """PyTorch's scale_grad_by_count: the gradient split evenly among the elements equal to the
+    reduction's result (ties share)."""
+    g = _expand_back(grad, self_shape, dim, keepdim)
+    hit = like(g, (raw(self) == raw(_expand_back(result, self_shape, dim, keepdim))).astype(raw(g).dtype))
+    return g / _expand_back(sum_dim(hit, dim=dim, keepdim=keepdim), self_shape, dim, keepdim) * hit
+
+
+amax = Op("amax", "AmaxBackward0", lambda a, dim, keepdim: _contiguous(np.max(a, dim, keepdims=keepdim)),
+          "amax(a, dim)", [
+    Rule("self", "∂(max a)/∂aᵢ = 1/k at the k maximal elements, else 0", _by_count),
+])
+amin = Op("amin", "AminBackward0", lambda a, dim, keepdim: _contiguous(np.min(a, dim, keepdims=keepdim)),
+          "amin(a, dim)", [
+    Rule("self", "∂(min a)/∂aᵢ = 1/k at the k minimal elements, else 0", _by_count),
+])
+
+
+def _svd_grad(grad, self):
+    """PyTorch's svd_backward when only the singular values get a gradient: U·diag(g)·Vᴴ."""
+    if hasattr(grad, "_data"):  # U and Vᴴ depend on A too: gradlab has no rule for that
+        raise error("svd_double_backward")
+    u, _, vh = np.linalg.svd(self, full_matrices=False)
+    g = grad.astype(u.dtype, copy=False)
+    m, n = self.shape[-2:]
+    return u @ (g[..., None] * vh) if m >= n else (u * g[..., None, :]) @ vh
+
+
+# torch.linalg.svdvals (and the matrix 2-norms and nuclear norm built on it) record
+# LinalgSvdBackward0, the node of the full decomposition; gradlab's node has only S as output.
+svdvals = Op("linalg_svd", "LinalgSvdBackward0",
+             lambda a: np.linalg.svd(a, compute_uv=False).astype(a.dtype, copy=False), "σ(A)", [
+    Rule("self", "∂σᵢ/∂A = uᵢ vᵢᵀ", _svd_grad),
+])
+
 def _vector_norm(a, ord, dim, keepdim):
     x = np.abs(a)  # in the tensor's dtype, as PyTorch (a tiny float32's square underflows there too)
     if ord == 2:

@@ -95,3 +95,105 @@ def test_inplace_floor_division_like_torch():
 def test_floor_division_of_what_needs_no_gradient_runs_backward_elsewhere():
     """Detached, the quotient is a constant: backward reaches only the differentiable path."""
     run_both(lambda L, x: x * (x // 1.5).detach(), np.array([3.5, -2.25, 0.75], np.float32))
+
+
+# -- matrix norms ----------------------------------------------------------------------------------
+
+NORM_SETUP = """
+A = torch.tensor([[1., -2., 3.], [4., 5., -6.]], requires_grad=True)
+B = torch.arange(24.).reshape(2, 3, 4).requires_grad_()
+C = torch.tensor([[1., 2.], [2., 1.]], requires_grad=True)
+inf = float('inf')
+def chain(t):
+    names, stack = [], [t.grad_fn]
+    while stack:
+        n = stack.pop()
+        if n is not None:
+            names.append(type(n).__name__)
+            stack.extend(f for f, _ in n.next_functions)
+    return names
+def grad(t, x):
+    x.grad = None
+    t.sum().backward()
+    return x.grad
+"""
+ORDS = ["'fro'", "'nuc'", "2", "-2", "1", "-1", "inf", "-inf"]
+MATRIX_NORMS = (
+    [f"torch.linalg.matrix_norm(A, {o})" for o in ORDS]
+    + [f"torch.linalg.norm(A, {o})" for o in ORDS]
+    + [f"A.norm({o})" for o in ORDS + ["3", "None"]]
+    + [f"torch.linalg.matrix_norm(B, {o}, dim=(0, 2), keepdim=True)" for o in ORDS]
+    + [f"torch.linalg.norm(B, {o}, dim=(2, 0))" for o in ORDS]
+    + [f"torch.norm(B, {o}, dim=(2, 0))" for o in ["'fro'", "'nuc'", "2", "inf"]]
+    + ["torch.linalg.matrix_norm(B)", "torch.linalg.norm(B)", "torch.linalg.svdvals(A)",
+       "torch.linalg.matrix_norm(A, 2, dtype=torch.float64)", "A.amax()", "torch.amax(A, 1)",
+       "A.amin(dim=(0, 1), keepdim=True)", "torch.linalg.matrix_norm(torch.zeros(0, 3), 'nuc')",
+       "torch.linalg.matrix_norm(torch.zeros(0, 3), 2)",
+       "torch.linalg.matrix_norm(torch.zeros(3, 0, requires_grad=True), 1)",
+       "torch.linalg.matrix_norm(torch.zeros(2, 0, 3), 2, keepdim=True)",
+       "torch.linalg.matrix_norm(torch.zeros(0, 2, 3), -2)"])
+NORM_ERRORS = [
+    "torch.linalg.matrix_norm(A, 3)", "torch.linalg.matrix_norm(A, 2.5)",
+    "torch.linalg.matrix_norm(A, 1e20)", "torch.linalg.matrix_norm(A, 0)",
+    "torch.linalg.matrix_norm(A, 'abc')", "torch.linalg.norm(A, 3)", "A.norm('abc')",
+    "torch.linalg.matrix_norm(torch.ones(3))", "torch.linalg.matrix_norm(torch.ones(3), 3)",
+    "torch.linalg.matrix_norm(torch.ones(3, 3, dtype=torch.long))",
+    "torch.linalg.matrix_norm(torch.ones(3, 3, dtype=torch.long), 'abc')",
+    "torch.linalg.matrix_norm(A, dim=(0, 0))", "torch.linalg.matrix_norm(A, dim=(1, -1))",
+    "torch.linalg.matrix_norm(A, dim=(0, 5))", "torch.linalg.matrix_norm(A, dim=(0, 1, 2))",
+    "torch.linalg.norm(B, 'fro')", "torch.linalg.norm(B, 2)", "torch.linalg.norm(B, 'nuc')",
+    "torch.linalg.norm(A, 'nuc', dim=1)", "torch.linalg.norm(torch.ones(2, 2, 2), dim=(0, 1, 2))",
+    "torch.linalg.norm(torch.ones(2, 2, 2), 'fro', dim=(0,))", "torch.linalg.norm(torch.ones(2), 'fro')",
+    "A.norm(dim=(0, 1, 2))", "A.norm('nuc', dim=1)", "B.norm('nuc')",
+    "torch.linalg.matrix_norm(A.double(), 2, dtype=torch.float32)",
+    "torch.linalg.vector_norm(A.double(), 2, dtype=torch.float32)",
+    "torch.linalg.matrix_norm(torch.zeros(0, 3), -2)", "torch.linalg.matrix_norm(torch.zeros(0, 3), -inf)",
+    "torch.linalg.matrix_norm(torch.zeros(2, 3, 0), -1, dim=(0, 2))",
+    "torch.linalg.svdvals(torch.ones(3))", "torch.linalg.svdvals(torch.ones(3, 3, dtype=torch.long))",
+    "torch.amax(torch.zeros(2, 0))", "torch.amax(torch.zeros(2, 0), dim=(0, -1))",
+    "torch.amax(torch.ones(2, 3), 2)", "torch.amax(torch.ones(2, 3), (0, 0))",
+]
+
+
+@pytest.mark.parametrize("expr", MATRIX_NORMS + NORM_ERRORS)
+def test_matrix_norm_shows_what_torch_shows(expr):
+    same(expr, NORM_SETUP)
+    if expr not in NORM_ERRORS and "zeros" not in expr:
+        same(f"chain({expr})", NORM_SETUP)   # the same nodes, in the same order
+
+
+@pytest.mark.parametrize("o", ORDS)
+@pytest.mark.parametrize("x", ["A", "B", "C", "torch.zeros(2, 2, requires_grad=True)"])
+def test_matrix_norm_gradient_shows_what_torch_shows(o, x):
+    dim = ", dim=(0, 2)" if x == "B" else ""
+    if x == "C" and o == "'nuc'":  # U·Vᵀ = [[0, 1], [1, 0]]: each LAPACK rounds it its own way
+        run_both(lambda L, c: L.linalg.matrix_norm(c, "nuc"), np.array([[1, 2], [2, 1]], np.float32))
+        return
+    same(f"grad(torch.linalg.matrix_norm({x}, {o}{dim}), {x})", NORM_SETUP)
+
+
+@pytest.mark.parametrize("o", ORDS)
+def test_matrix_norm_random_values_and_gradients_vs_torch(o):
+    rng = np.random.default_rng(1)
+    o = eval(o, {"inf": float("inf")})
+    for shape, dim in [((3, 4), (-2, -1)), ((4, 3), (1, 0)), ((2, 3, 5), (2, 0)), ((5, 2, 2), (-1, 1))]:
+        for keepdim in (False, True):
+            run_both(lambda L, x: L.linalg.matrix_norm(x, o, dim, keepdim),
+                     rng.standard_normal(shape).astype(np.float32), rtol=1e-4, atol=1e-5)
+            run_both(lambda L, x: L.linalg.matrix_norm(x, o, dim, keepdim),
+                     rng.standard_normal(shape))
+
+
+@pytest.mark.parametrize("o", ORDS)
+def test_matrix_norm_gradient_matches_finite_differences(o):
+    o = eval(o, {"inf": float("inf")})
+    x = gradlab.tensor(np.random.default_rng(2).standard_normal((2, 3, 4)), requires_grad=True)
+    assert gradlab.autograd.gradcheck(lambda x: gradlab.linalg.matrix_norm(x, o, dim=(0, 2)), (x,))
+
+
+def test_second_derivative_through_svd_is_gradlabs_limit():
+    x = gradlab.tensor([[1., 2.], [3., 1.]], requires_grad=True)
+    g, = gradlab.autograd.grad(gradlab.linalg.matrix_norm(x, "fro"), x, create_graph=True)
+    assert g.grad_fn is not None            # the Frobenius norm's second derivative works
+    with pytest.raises(NotImplementedError, match="no second derivative through linalg.svd"):
+        gradlab.autograd.grad(gradlab.linalg.matrix_norm(x, "nuc"), x, create_graph=True)
