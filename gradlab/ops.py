@@ -33,6 +33,7 @@ import math
 
 import numpy as np
 
+from . import _sleef
 from ._sums import torch_order_sum
 from .errors import error
 
@@ -458,7 +459,11 @@ atanh = Op("atanh", "AtanhBackward0", _rounded(np.arctanh), "atanh(a)", [
     Rule("self", "∂atanh(a)/∂a = 1/(1 − a²)", lambda grad, self: grad / (1 - self * self)),
 ], promote="float", method=True, tests=("unit",), inplace_node="AtanhBackward1")
 
-exp2 = Op("exp2", "Exp2Backward0", _rounded(np.exp2), "2 ** a", [
+def _exp2(a):  # float32: SLEEF's exp2f, as PyTorch's CPU kernel (gradlab/_sleef.py)
+    return _sleef.exp2(a) if a.dtype == np.float32 else np.exp2(a)
+
+
+exp2 = Op("exp2", "Exp2Backward0", _exp2, "2 ** a", [
     Rule("self", "∂2ᵃ/∂a = 2ᵃ·ln 2", lambda grad, result: grad * result * _LN2),
 ], promote="float", method=True, tests=("real",))
 

@@ -1,0 +1,80 @@
+"""float32 exp2 bit for bit against torch (gradlab/_sleef.py: SLEEF's xexp2f in PyTorch's blocks).
+
+The oracle is torch.exp2 itself, on random values over float32's whole range (random bit
+patterns: subnormals, nan, ±inf included), on lengths around the 32-float blocks of PyTorch's CPU
+loop, and on views whose rows are not contiguous.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gradlab
+from gradlab import _sleef
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.torch
+
+
+def _same_bits(a, b):
+    return (a.view(np.uint32) == b.view(np.uint32)) | (np.isnan(a) & np.isnan(b))
+
+
+def test_sleef_exp2f_port_equals_torch_on_a_million_inputs():
+    rng = np.random.default_rng(0)
+    with np.errstate(invalid="ignore"):   # (random bits: signalling nans among them)
+        bits = rng.integers(0, 2 ** 32, 1 << 19, dtype=np.uint64).astype(np.uint32).view(np.float32)
+        x = np.concatenate([
+            rng.uniform(-3, 3, 1 << 18), rng.uniform(-160, 140, 1 << 18),
+            bits,
+            np.repeat([0, -0.0, np.inf, -np.inf, np.nan, 127.99, 128, -149.9, -150, -150.1, -126,
+                       -127.5, 1e-45, -1e-45, 3e38, -3e38, 0.5, -0.5, 1.5, 2.5], 16)]).astype(np.float32)
+    x = x[: x.size - x.size % 32]   # whole blocks: every element goes through the vector function
+    assert _same_bits(_sleef.exp2f_u10(x), torch.exp2(torch.from_numpy(x)).numpy()).all()
+
+
+@pytest.mark.parametrize("n", [1, 5, 31, 32, 33, 63, 64, 100, 1000, 4099, 32768])
+def test_exp2_matches_torch_for_every_length(n):
+    x = np.random.default_rng(n).uniform(-20, 20, n).astype(np.float32)
+    g = gradlab.exp2(gradlab.tensor(x)).numpy()
+    t = torch.exp2(torch.from_numpy(x)).numpy()
+    # the tail (n mod 32) is the C library's exp2f, which float64 rounded misses on ~0.05%
+    assert _same_bits(g, t).mean() >= 0.999 and _same_bits(g[: n - n % 32], t[: n - n % 32]).all()
+
+
+@pytest.mark.parametrize("view", ["x.T", "x[:, :40]", "x[::2, ::3]", "x.reshape(4, 16, 64)[:, 3:9, :50]"])
+def test_exp2_of_views_matches_torch(view):
+    x = np.random.default_rng(1).uniform(-5, 5, (64, 64)).astype(np.float32)
+    g = eval(view, {"x": gradlab.tensor(x)}).exp2().numpy()
+    t = eval(view, {"x": torch.from_numpy(x)}).exp2().numpy()
+    assert _same_bits(g, t).mean() >= 0.999
+
+
+def test_fma_is_rounded_once():
+    """The float64 emulation of a float32 FMA: exact against hand-picked double-rounding cases
+    and against Python's exactly rounded fractions on random triples."""
+    from fractions import Fraction
+    rng = np.random.default_rng(2)
+    a, b, c = (rng.standard_normal(20000).astype(np.float32) for _ in range(3))
+    got = _sleef._fma(a, b, c)
+    # (1 + 2⁻¹²)² + 2⁻⁶⁰ = 1 + 2⁻¹¹ + 2⁻²⁴ + 2⁻⁶⁰: float64 drops 2⁻⁶⁰ and leaves a float32 tie,
+    # which rounds to even (1 + 2⁻¹¹); the value is above the tie, so the FMA gives 1 + 2⁻¹¹ + 2⁻²³
+    one = np.array([1 + 2.0 ** -12], np.float32)
+    naive = (one.astype(np.float64) ** 2 + 2.0 ** -60).astype(np.float32)
+    assert naive[0] == np.float32(1 + 2.0 ** -11)
+    assert _sleef._fma(one, one, np.array([2.0 ** -60], np.float32))[0] == np.float32(1 + 2.0 ** -11 + 2.0 ** -23)
+    for i in range(0, 20000, 7):
+        exact = Fraction(float(a[i])) * Fraction(float(b[i])) + Fraction(float(c[i]))
+        assert got[i] == np.float32(_round_to_f32(exact)), i
+
+
+def _round_to_f32(q):
+    """The float32 nearest to the rational q (ties to even), by bisection over float32 bits."""
+    from fractions import Fraction
+    lo = np.float32(float(q))
+    for cand in (np.nextafter(lo, np.float32(-np.inf)), lo, np.nextafter(lo, np.float32(np.inf))):
+        if abs(Fraction(float(cand)) - q) < abs(Fraction(float(lo)) - q) or (
+                abs(Fraction(float(cand)) - q) == abs(Fraction(float(lo)) - q)
+                and int(cand.view(np.uint32)) % 2 == 0):
+            lo = cand
+    return lo
