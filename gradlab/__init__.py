@@ -79,7 +79,11 @@ def remainder(input, other):
 
 def floor_divide(input, other):
     """``floor_divide(tensor, other)`` or ``floor_divide(number, tensor)``."""
-    return input.floor_divide(other) if isinstance(input, Tensor) else other.__rfloordiv__(input)
+    if isinstance(input, Tensor):
+        return input.floor_divide(other)
+    if isinstance(other, Tensor):
+        return other.__rfloordiv__(input)
+    return tensor(input).floor_divide(other)  # two numbers: PyTorch makes the first a tensor
 
 
 def max(input, dim=None, keepdim=False):

@@ -479,7 +479,7 @@ log1p = Op("log1p", "Log1PBackward0", _rounded(np.log1p), "log(1 + a)", [
     Rule("self", "∂ln(1 + a)/∂a = 1/(1 + a)", lambda grad, self: grad / (self + 1)),
 ], promote="float", method=True, tests=("pos",))
 
-expm1 = Op("expm1", "Expm1Backward0", _rounded(np.expm1), "exp(a) − 1", [
+expm1 = Op("expm1", "Expm1Backward0", _sleef.expm1, "exp(a) − 1", [
     Rule("self", "∂(eᵃ − 1)/∂a = eᵃ", lambda grad, result: grad * (result + 1)),
 ], promote="float", method=True, tests=("real",))
 

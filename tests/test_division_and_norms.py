@@ -39,6 +39,14 @@ FLOOR = [
     "torch.remainder(7, torch.tensor([2., -3.]))",
     "7.0 % torch.tensor([2, 3])",
     "-7 % torch.tensor([2, 3])",
+    "torch.floor_divide(5, 2)", "torch.floor_divide(5, 2.5)", "torch.tensor(7) // 2",
+    "torch.tensor([1, 2]) // True", "torch.tensor([5], dtype=torch.int32) // torch.tensor([2])",
+    "torch.tensor([-7], dtype=torch.int32) // -2", "torch.tensor([2 ** 62]) // 3",
+    "torch.tensor([5., -5.]) // float('inf')", "torch.tensor([5.]) // float('nan')",
+    "7 % torch.tensor([2., 0.])", "-0.0 % torch.tensor([2., -2.])",
+    "torch.ones(2) // torch.ones(3)", "torch.tensor([5]) // 'a'", "'a' // torch.tensor([5])",
+    "torch.tensor([5]).floor_divide_(2.5)", "torch.tensor([5, 7]).floor_divide_(torch.tensor([2]))",
+    "torch.tensor([5.]).floor_divide_(torch.tensor([2, 3]))",
 ]
 
 
