@@ -19,27 +19,37 @@ from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tenso
 
 def record(op, *inputs, **params):
     """Run ``op`` forward on tensors and Python numbers; record it if a gradient must flow."""
-    arrays = _promoted(op, inputs, params) if op.promote else [
-        getattr(x, "_data", x) for x in inputs]
+    # One pass over the inputs: their arrays, whether they share one dtype, whether any needs grad.
+    arrays = []
+    dtype = None  # the tensors' one dtype; False once they differ (or an input is no tensor)
+    wants_grad = False
+    for x in inputs:
+        kind = type(x)
+        if kind is float or kind is int:
+            arrays.append(x)
+            continue
+        data = getattr(x, "_data", None)
+        if data is None:
+            arrays.append(x)
+            dtype = False
+            continue
+        arrays.append(data)
+        if x._requires_grad:
+            wants_grad = True
+        if dtype is None:
+            dtype = data.dtype
+        elif data.dtype is not dtype:
+            dtype = False
+    if op.promote and (not dtype or dtype.kind != "f" or (
+            op.scalar and type(params[op.scalar]) is not float and type(params[op.scalar]) is not int)):
+        arrays = _promoted(op, inputs, params)
+    # The common case needs no promotion: float tensors of one dtype and Python numbers, which
+    # NumPy computes in the array's dtype, as PyTorch does.
     data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
     if type(data) is not np.ndarray:
         data = np.asarray(data)
-    if op.view:
-        out = _t.View._make(data)
-        base = inputs[0]
-        out._counter = counter = base._counter  # a view and its base see each other's changes
-        out._base = base._base if base._base is not None else base
-        out._view_chain = base._view_chain + ((op, params),)
-        out._view_version = None if counter is None else counter[0]
-        # How it was made, as PyTorch's CreationMeta: a view of a view keeps its base's.
-        out._creation = getattr(base, "_creation", None) or (
-            "inference" if _state.inference else None if _state.enabled else "no_grad")
-    else:
-        out = _t.Tensor._make(data)
-    for x in inputs:
-        if getattr(x, "_requires_grad", False):
-            break
-    else:
+    out = _view(op, inputs[0], data, params) if op.view else _t.Tensor._make(data)
+    if not wants_grad:
         return out
     if not _state.enabled:  # would have been recorded: the diagrams draw where the graph was cut
         out._cut = "inference_mode" if _state.inference else "no_grad"
@@ -51,23 +61,21 @@ def record(op, *inputs, **params):
     return out
 
 
+def _view(op, base, data, params):
+    """The output of a view op: it shares its base's memory and version counter."""
+    out = _t.View._make(data)
+    out._counter = counter = base._counter  # a view and its base see each other's changes
+    out._base = base._base if base._base is not None else base
+    out._view_chain = base._view_chain + ((op, params),)
+    out._view_version = None if counter is None else counter[0]
+    # How it was made, as PyTorch's CreationMeta: a view of a view keeps its base's.
+    out._creation = getattr(base, "_creation", None) or (
+        "inference" if _state.inference else None if _state.enabled else "no_grad")
+    return out
+
+
 def _promoted(op, inputs, params):
-    """The inputs' arrays in the dtype the op computes in."""
-    scalar = op.scalar
-    if not scalar or type(params[scalar]) is float or type(params[scalar]) is int:
-        # The common case, fast: float tensors of one dtype, and Python numbers.
-        target = None
-        for x in inputs:
-            if type(x) is float or type(x) is int:
-                continue
-            data = getattr(x, "_data", None)
-            if data is None or (target is not None and data.dtype is not target):
-                break
-            target = data.dtype
-        else:
-            if target is not None and target.kind == "f":
-                # NumPy computes a Python number in the array's dtype, as PyTorch does.
-                return [getattr(x, "_data", x) for x in inputs]
+    """The inputs' arrays in the dtype the op computes in (PyTorch's ``result_type``)."""
     scalars = (params[op.scalar],) if op.scalar else ()
     dtype = result_type(*inputs, *scalars)
     if op.promote == "float" and not dtype.is_floating_point:

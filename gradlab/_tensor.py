@@ -37,10 +37,20 @@ _NONLEAF_GRAD_WARNING = (
 
 
 class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "_accumulator",
-                 "_retains_grad", "_hooks", "name", "_cut", "_base", "_view_chain",
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "__dict__",
                  "__weakref__")
     __array_priority__ = 1000  # numpy scalars defer to our reflected operators
+
+    # Set on few tensors, so class attributes until then: every op makes a tensor, and writing
+    # them all each time would cost every op. (A dict holds them once set; PyTorch tensors have
+    # one too, for attributes a user adds.)
+    _accumulator = None  # a weakref to this leaf's AccumulateGrad while a graph uses it
+    _retains_grad = False  # or the hook that stores the retained gradient (retain_grad())
+    _hooks = None  # a leaf's hooks (register_hook)
+    name = None  # the learner's variable name, for error notes
+    _cut = None  # "detach()" / "no_grad" / "inference_mode": where a graph was cut (diagrams)
+    _base = None  # for a view: the tensor whose memory it shows (PyTorch's ``_base``)
+    _view_chain = ()  # for a view: the view ops (op, params) that made it from _base
 
     # -- construction ----------------------------------------------------------------------------
     @classmethod
@@ -52,13 +62,6 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         t._grad = None
         # The version counter, shared with views and detach(); inference tensors have none.
         t._counter = None if _state.inference else [0]
-        t._accumulator = None
-        t._retains_grad = False
-        t._hooks = None
-        t.name = None
-        t._cut = None  # "detach()" / "no_grad" / "inference_mode": where a graph was cut (diagrams)
-        t._base = None  # for a view: the tensor whose memory it shows (PyTorch's ``_base``)
-        t._view_chain = ()  # for a view: the view ops (op, params) that made it from _base
         return t
 
     def __new__(cls, *args, **kwargs):
@@ -389,8 +392,7 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         return apply(op, self, *others, **params)
 
     def _binary(self, other, op):
-        kind = type(other)
-        if kind is float or kind is int:  # the common case first: no ABC check
+        if type(other) is float or type(other) is int:
             return record(op, self, other)
         if isinstance(other, Tensor):
             a, b = self._data.shape, other._data.shape
@@ -401,6 +403,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         return apply(op, self, other)
 
     def __add__(self, other):
+        if type(other) is float or type(other) is int:  # the common case first: no ABC check
+            return record(ops.add, self, other)
         return self._binary(other, ops.add)
 
     __radd__ = __add__
@@ -416,11 +420,15 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         return apply(ops.rsub, self, other=other)
 
     def __mul__(self, other):
+        if type(other) is float or type(other) is int:  # the common case first: no ABC check
+            return record(ops.mul, self, other)
         return self._binary(other, ops.mul)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
+        if type(other) is float or type(other) is int:  # the common case first: no ABC check
+            return record(ops.div, self, other)
         return self._binary(other, ops.div)
 
     def __rtruediv__(self, other):

@@ -468,7 +468,7 @@ def test_graph_is_freed_without_the_cycle_collector():
             nodes.append(weakref.ref(node))
             stack += [c for c, _ in node.next_functions if c is not None]
         saved = [weakref.ref(s.tensor if s.tensor is not None else s.array)
-                 for n in nodes for s in (getattr(n(), "_saved", None) or ()) if hasattr(s, "version")
+                 for n in nodes for s in (getattr(n(), "_saved", None) or {}).values() if hasattr(s, "version")
                  if s.tensor is not x]
         del node
         z.backward()

@@ -6,9 +6,9 @@
    (``Node.apply``; each result is reduced to its input's shape by ``sum_to``, the one place
    broadcasting is undone); ``AccumulateGrad`` adds into a leaf's ``.grad``.
 
-``backward_pass`` is that loop. What a node run does is a parameter: ``run_node`` (hooks, then
-the node) for ``backward()``; ``autograd.grad`` passes its own (capture, pruning), and the
-diagrams' stepper its own (``dry_run``: every step recorded, nothing accumulated).
+``backward_pass`` is that loop. For ``backward()`` a node run is its hooks, then its rules;
+``autograd.grad`` passes its own (capture, pruning), and the diagrams' stepper its own
+(``dry_run``: every step recorded, nothing accumulated).
 """
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ from ..ops import reduced_axes, sum_to  # noqa: F401  (re-exported: the stepper 
 
 
 def backward_pass(roots, retain_graph=False, run=None):
-    """Run backward from ``roots`` = [(node, gradient)]; ``run(node, grad)`` returns the
-    gradient for each of the node's inputs (``run_node`` by default), or None when it skipped
-    the node (``autograd.grad`` prunes): a skipped node keeps what it saved, as in PyTorch."""
-    run = run or run_node
+    """Run backward from ``roots`` = [(node, gradient)]. ``run(node, grad)``, when given, runs a
+    node instead (``autograd.grad`` captures and prunes, the stepper records): it returns the
+    gradient for each of the node's inputs, or None when it skipped the node (a skipped node
+    keeps what it saved, as in PyTorch). Without it, a node runs its hooks, then its rules."""
     pending = {}  # node -> the sum of the gradients sent to it so far
     for node, grad in roots:
         pending[node] = pending[node] + grad if node in pending else grad
@@ -42,37 +42,41 @@ def backward_pass(roots, retain_graph=False, run=None):
         if node is None:
             node = heapq.heappop(ready)[2]
         grad = pending.pop(node, None)  # None: no gradient reached this node
-        children = node._next
+        grads = None
         if grad is not None:
-            grads = run(node, grad)
-            if grads is not None:  # None: skipped (autograd.grad prunes it), it keeps its values
-                for child, g in zip(children, grads):  # send each input its gradient
-                    if child is not None and g is not None:
-                        pending[child] = pending[child] + g if child in pending else g
-                g = grads = None  # hold no gradient here: a leaf stores an unshared one without a copy
-                if not retain_graph:
-                    node.release()
+            if run is not None:
+                grads = run(node, grad)
+            else:
+                if node._pre_hooks:
+                    grad = call_hooks(node, grad)
+                grads = node.apply(grad)
+            grad = None  # hold no gradient here: a leaf stores an unshared one without a copy
+            if grads is not None and not retain_graph:
+                node.release()
+        children = node._next
         node = None
-        for child in children:
-            if child is not None:
-                deps[child] -= 1
-                if deps[child] == 0:  # every gradient for it has arrived
-                    if node is None and (not ready or -child.seq < ready[0][0]):
-                        node = child
-                        continue
-                    if node is not None:  # two became ready: let the heap order them
-                        tie += 1
-                        heapq.heappush(ready, (-node.seq, tie, node))
-                        node = None
-                    tie += 1
-                    heapq.heappush(ready, (-child.seq, tie, child))
-
-
-def run_node(node, grad):
-    """One step of ``backward()``: the node's hooks may replace the gradient, then it runs."""
-    if node._pre_hooks:
-        grad = call_hooks(node, grad)
-    return node.apply(grad)
+        for k, child in enumerate(children):
+            if child is None:
+                continue
+            if grads is not None:  # send the child its gradient
+                g = grads[k]
+                if g is not None:
+                    pending[child] = pending[child] + g if child in pending else g
+                    g = None
+            left = deps[child] - 1
+            deps[child] = left
+            if left:  # more gradients for it are still to come
+                continue
+            if node is None and (not ready or -child.seq < ready[0][0]):
+                node = child
+                continue
+            if node is not None:  # two became ready: let the heap order them
+                tie += 1
+                heapq.heappush(ready, (-node.seq, tie, node))
+                node = None
+            tie += 1
+            heapq.heappush(ready, (-child.seq, tie, child))
+        grads = None
 
 
 def call_hooks(node, grad):

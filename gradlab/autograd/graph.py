@@ -22,7 +22,8 @@ from ..errors import error
 from ..ops import sum_to
 
 _sequence = itertools.count()
-_FREED = ("freed",)  # a node's saved values after backward has released them
+_FREED = {}  # a node's saved values after backward has released them (never written to)
+_NOTHING = {}  # the saved values of a node whose rules read none (never written to)
 # Parameters PyTorch saves as tensors (max(dim)'s indices, where's condition, ...): freed with the
 # rest, so a second backward through such a node raises as in PyTorch.
 _SAVED_PARAMS = frozenset(("indices", "mask", "condition", "target"))
@@ -33,7 +34,7 @@ _HOLDERS = frozenset(("CopySlices", "IndexPutBackward0", "IndexBackward0"))
 class Node:
     """Base of every backward node; ``type(node).__name__`` is PyTorch's name (``MulBackward0``)."""
 
-    __slots__ = ("_next", "shapes", "dtypes", "params", "_saved_names", "_saved", "seq",
+    __slots__ = ("_next", "shapes", "dtypes", "params", "_saved", "seq",
                  "_pre_hooks", "_consts", "__weakref__")
     op = None  # set on each op's node class
     _holds = False  # its rules read parameters PyTorch saves as tensors (freed after backward)
@@ -90,16 +91,13 @@ class Node:
 
     def read(self, name, i=None, tensors=False):
         """A value a rule reads: a saved tensor, a parameter, an input's shape or dtype."""
-        names = self._saved_names
-        if name in names:
-            saved = self._saved
-            if saved is _FREED:
-                raise error("freed_graph", node=self.name())
-            value = saved[names.index(name)]
+        saved = self._saved  # {name: value}, as the rules name them (PyTorch's _saved_self, ...)
+        if name in saved:
+            value = saved[name]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
         params = self.params
         if name in params:
-            if self._holds and self._saved is _FREED and (
+            if self._holds and saved is _FREED and (
                     name in _SAVED_PARAMS or type(self).__name__ in _HOLDERS):
                 raise error("freed_graph", node=self.name())
             return params[name]
@@ -110,7 +108,7 @@ class Node:
         if name.endswith(("_shape", "_dtype")):
             k = self.op.inputs.index(name[:-6])
             return self.shapes[k] if name.endswith("_shape") else self.dtypes[k]
-        if self._saved is _FREED:
+        if saved is _FREED:
             raise error("freed_graph", node=self.name())
         raise error("node_no_attribute", cls=type(self).__name__, attr=name)
 
@@ -168,9 +166,9 @@ class AccumulateGrad:
 AccumulateGrad.__module__ = "builtins"  # see node_class
 
 # The references an unshared gradient array has inside ``accumulate``: the engine's, one per
-# call on the way (run_node, AccumulateGrad.apply, accumulate) and getrefcount's own. More means
-# someone else holds it too (another input, the caller's ``gradient=``, a hook), so .grad gets a copy.
-_UNSHARED = 5
+# call on the way (AccumulateGrad.apply, accumulate) and getrefcount's own. More means someone
+# else holds it too (another input, the caller's ``gradient=``, a hook), so .grad gets a copy.
+_UNSHARED = 4
 
 
 def accumulate(variable, grad):
@@ -286,49 +284,52 @@ def make_node(op, inputs, out, params, node=None):
         node = object.__new__(_node_classes.get(op) or node_class(op))
     edges, shapes, dtypes = [], [], []
     constants = None
-    for x in inputs:
-        data = getattr(x, "_data", None)
-        if data is None:  # a Python number: PyTorch wraps it in a tensor with no edge, shape ()
-            edge = None
+    needed = 0  # a bit per input that needs a gradient
+    for k, x in enumerate(inputs):
+        kind = type(x)
+        if kind is float or kind is int or not hasattr(x, "_data"):
+            # A Python number: PyTorch wraps it in a tensor with no edge, shape ()
+            edges.append(None)
             shapes.append(())
             dtypes.append(None)
-        else:
-            edge = x.grad_fn
-            if edge is None and x._requires_grad:
-                edge = x._edge()
-            shapes.append(data.shape)
-            dtypes.append(data.dtype)
-        edges.append(edge)
-        if edge is None:
-            # Inputs without an edge, for the diagrams (gradlab.viz): a weakref to a tensor that
-            # needs no gradient, or the Python number. Weak: the graph never keeps them alive.
             if constants is None:
                 constants = [None] * len(inputs)
-            constants[len(edges) - 1] = x if data is None else weakref.ref(x)
-    node._next = edges = tuple(edges)
+            constants[k] = x  # the diagrams write the number into the op's text
+            continue
+        data = x._data
+        edge = x.grad_fn
+        if edge is None and x._requires_grad:
+            edge = x._edge()
+        edges.append(edge)
+        shapes.append(data.shape)
+        dtypes.append(data.dtype)
+        if edge is None:
+            # A tensor that needs no gradient, for the diagrams (gradlab.viz), weakly: the graph
+            # never keeps it alive.
+            if constants is None:
+                constants = [None] * len(inputs)
+            constants[k] = weakref.ref(x)
+        else:
+            needed |= 1 << k
+    node._next = tuple(edges)
     key = (tuple(shapes), tuple(dtypes))
     node.shapes, node.dtypes = _interned.get(key) or _interned.setdefault(key, key)
     node.params = params or _NO_PARAMS
     node._consts = None if constants is None else tuple(constants)
     node.seq = next(_sequence)
     node._pre_hooks = None
-    if op.saves:
-        names = op.saves_for((True,) * len(edges) if constants is None else
-                             tuple([edge is not None for edge in edges]))
-    else:
-        names = ()
-    node._saved_names = names
-    if names:
-        saved = []
-        for name in names:
-            if name == "result":
-                saved.append(SavedTensor(out, True))
+    # Only what the rules of the inputs that need a gradient read (PyTorch's should_compute_output)
+    pairs = op._saves_for.get(needed) or op.saves_for(needed) if op.saves else ()
+    if pairs:
+        node._saved = saved = {}
+        for name, k in pairs:
+            if k < 0:
+                saved[name] = SavedTensor(out, True)
             else:
-                value = inputs[op.inputs.index(name)]
-                saved.append(SavedTensor(value, False) if hasattr(value, "_data") else value)
-        node._saved = tuple(saved)
+                value = inputs[k]
+                saved[name] = SavedTensor(value, False) if hasattr(value, "_data") else value
     else:
-        node._saved = None
+        node._saved = _NOTHING
     return node
 
 

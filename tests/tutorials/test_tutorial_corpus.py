@@ -5,7 +5,8 @@ twice, in two subprocesses: under torch 2.13.0 (the expected printout, produced 
 stored) and under gradlab answering ``import torch``. Printouts are compared character for
 character, except that object addresses (``0x7f...``) never match and, in cases that draw random
 numbers (``mask="numbers"``), the numbers, the spacing around them and the line breaks that
-depend on their widths are masked. Cases that
+depend on their widths are masked; in the few cases marked ``mask="last digit"`` (each says why)
+a number may differ by one in its last printed digit. Cases that
 need names gradlab lacks are xfail(strict=True): they turn into failures the day they pass, so
 the marks cannot go stale.
 """
@@ -53,6 +54,28 @@ def normalize(text, mask):
     return text
 
 
+def _digits_close(expected, got):
+    """Two printouts that differ at most by one in the last printed digit of some numbers, or by
+    two float32 roundings of a number printed in full (``mask="last digit"``), everything else equal: for float32 results whose last bit depends on
+    the machine's math kernels (BLAS summation order, vectorised log), not on gradlab alone."""
+    numbers_e, numbers_g = _NUMBER.findall(expected), _NUMBER.findall(got)
+    if _NUMBER.sub("#", expected) != _NUMBER.sub("#", got) or len(numbers_e) != len(numbers_g):
+        return False
+    for e, g in zip(numbers_e, numbers_g):
+        e, g = e.strip(), g.strip()
+        if e == g:
+            continue
+        mantissa = e.split("e")[0]
+        if "." not in mantissa or len(e) != len(g) and min(len(e), len(g)) < 12:
+            return False  # the same format (a float printed in full may have fewer digits)
+        unit = 10.0 ** -(len(mantissa) - mantissa.index(".") - 1)
+        unit *= 10.0 ** int(e.split("e")[1]) if "e" in e else 1.0
+        # One in the last printed digit, or (a float printed in full) two float32 roundings
+        if abs(float(e) - float(g)) > max(1.5 * unit, 2.4e-7 * abs(float(e))):
+            return False
+    return True
+
+
 def _param(c):
     marks = []
     if c["needs"]:
@@ -65,6 +88,8 @@ def test_prints_what_pytorch_prints(case):
     pytest.importorskip("torch")
     expected = normalize(printouts("torch")[case["id"]], case["mask"])
     got = normalize(printouts("gradlab")[case["id"]], case["mask"])
+    if case["mask"] == "last digit" and _digits_close(expected, got):
+        return
     assert got == expected, "\n".join(difflib.unified_diff(
         expected.splitlines(), got.splitlines(), "pytorch", "gradlab", lineterm=""))
 
@@ -82,8 +107,23 @@ def test_masked_cases_have_a_fixed_variant_or_say_why():
     """A masked case checks structure only; a deterministic twin (``<id>-fixed``) checks the
     numbers, or the case says why no fixed variant could."""
     ids = {c["id"] for c in CASES}
-    lacking = [c["id"] for c in CASES if c["mask"] and c["id"] + "-fixed" not in ids and not c["why"]]
+    lacking = [c["id"] for c in CASES if c["mask"] == "numbers" and c["id"] + "-fixed" not in ids
+               and not c["why"]]
     assert not lacking, lacking
+    unexplained = [c["id"] for c in CASES if c["mask"] == "last digit" and not c["why"]]
+    assert not unexplained, unexplained
+
+
+def test_last_digit_comparison_catches_real_differences():
+    """The tolerance is one unit in the last printed digit, and nothing else may differ."""
+    assert _digits_close("tensor(-168.8532)", "tensor(-168.8533)")
+    assert _digits_close("[8.6305e-02, 1.0e+00]", "[8.6306e-02, 1.0e+00]")
+    assert not _digits_close("tensor(-168.8532)", "tensor(-168.8535)")
+    assert not _digits_close("[8.6305e-02]", "[8.6305e-01]")
+    assert not _digits_close("tensor(-168.8532)", "tensor(-168.8532, grad_fn=<LogBackward0>)")
+    assert not _digits_close("tensor(1.5)", "tensor(1.50)")
+    assert _digits_close("2.520197629928589", "2.520197868347168")  # one float32 ulp apart
+    assert not _digits_close("2.520197629928589", "2.5201988220214844")  # five apart
 
 
 def missing_names():
