@@ -66,14 +66,15 @@ def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
     return tuple(reversed(out))
 
 
-def _check_divisor(dividend, divisor, key):
+def _check_divisor(dividend, divisor, floor=False):
     """An integer division by zero raises (PyTorch's ZeroDivisionError); floats give inf/nan."""
     def is_float(x):
         return x.dtype.is_floating_point if isinstance(x, _t.Tensor) else isinstance(x, float)
     if is_float(dividend) or is_float(divisor):
         return
     if not (divisor._data.all() if isinstance(divisor, _t.Tensor) else divisor != 0):
-        raise error(key, dividend if isinstance(dividend, _t.Tensor) else divisor)
+        raise error("integer_floor_divide_zero" if floor else "integer_modulo_zero",
+                    dividend if isinstance(dividend, _t.Tensor) else divisor)
 
 
 def _check_broadcast(a, b):
@@ -236,21 +237,21 @@ class FunctionalMethods:
 
     __slots__ = ()
 
-    def _modulo(self, other, by_scalar, by_tensor, zero="integer_modulo_zero"):
+    def _modulo(self, other, by_scalar, by_tensor, floor=False):
         if isinstance(other, _t.Tensor):
             _check_broadcast(self, other)
-            _check_divisor(self, other, zero)
+            _check_divisor(self, other, floor)
             return apply(by_tensor, self, other)
         if not isinstance(other, numbers.Number):
             return NotImplemented
-        _check_divisor(self, other, zero)
+        _check_divisor(self, other, floor)
         return apply(by_scalar, self, other=other)
 
-    def _reversed(self, number, op, zero):
+    def _reversed(self, number, op, floor):
         """``number % tensor``, ``number // tensor``: a node without a derivative in PyTorch."""
         if not isinstance(number, numbers.Number):
             return NotImplemented
-        _check_divisor(number, self, zero)
+        _check_divisor(number, self, floor)
         return apply(op, self, base=number)
 
     def remainder(self, other):
@@ -260,19 +261,18 @@ class FunctionalMethods:
     __mod__ = remainder
 
     def __rmod__(self, other):
-        return self._reversed(other, ops.rremainder, "integer_modulo_zero")
+        return self._reversed(other, ops.rremainder, floor=False)
 
     def floor_divide(self, other):
         """``a // b``: a / b rounded down (Python's ``//``). PyTorch records it, with no gradient."""
         if isinstance(other, _t.Tensor) and self.dtype is _dtype.bool_ and other.dtype is _dtype.bool_:
             raise error("floor_divide_bool", self)
-        return self._modulo(other, ops.floor_divide_scalar, ops.floor_divide,
-                            "integer_floor_divide_zero")
+        return self._modulo(other, ops.floor_divide_scalar, ops.floor_divide, floor=True)
 
     __floordiv__ = floor_divide
 
     def __rfloordiv__(self, other):
-        return self._reversed(other, ops.rfloor_divide, "integer_floor_divide_zero")
+        return self._reversed(other, ops.rfloor_divide, floor=True)
 
     def fmod(self, other):
         """The remainder with the sign of a (C's fmod)."""

@@ -6,10 +6,10 @@ aten/src/ATen/cpu/vec/vec512/vec512_float.h) are SLEEF's ``Sleef_exp2f16_u10`` a
 ``Sleef_expm1f16_u10``: ``xexp2f`` and ``xexpm1f`` (with ``expk2f`` and the float-float
 arithmetic of src/common/df.h) in SLEEF's src/libm/sleefsimdsp.c (github.com/shibatch/sleef,
 read at commit 7623d6c), built with fused multiply-adds. ``expm1`` runs it on every element
-(through vml's vector map, tails included). ``exp2``'s CPU
-kernel runs the vector function on blocks of 32 floats (two vectors) of each contiguous row and
-the C library's scalar ``exp2f`` on the rest of the row (the last ``n mod 32``), which is the
-correctly rounded value but for about 0.05% of inputs: float64, rounded once, stands in for it.
+(through vml's vector map, tails included). ``exp2``'s CPU kernel runs it on blocks of 32 floats
+(two AVX512 vectors; 16 with AVX2) of each contiguous row and the C library's scalar ``exp2f`` on
+the rest of the row, which is the correctly rounded value but for about 0.05% of inputs: float64,
+rounded once, stands in for it.
 
 Measured against torch 2.13.0 (x86-64, AVX512): this port equals torch's own
 ``Sleef_exp2f16_u10``/``Sleef_expm1f16_u10`` (called from libtorch_cpu) on every one of 2²⁰
@@ -28,7 +28,20 @@ from __future__ import annotations
 import numpy as np
 
 _F32, _F64 = np.float32, np.float64
-_BLOCK = 32   # floats per vectorized step of PyTorch's CPU loop (2 × 16 lanes of AVX512)
+
+
+def _block():
+    """Floats per vectorized step of PyTorch's CPU loop: two vectors, of 16 lanes where PyTorch
+    picks its AVX512 kernels (the CPU has avx512f/bw/dq/vl), else of 8 (AVX2)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            flags = next((line.split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return 32
+    return 32 if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= set(flags) else 16
+
+
+_BLOCK = _block()
 
 
 def _fma(a, b, c):

@@ -428,18 +428,18 @@ class InPlaceMethods:
     __iadd__ = add_
     __isub__ = sub_
 
-    def _divide_(self, other, by_tensor, by_scalar, zero):
-        _check_divisor(self, other, zero)
+    def _divide_(self, other, by_tensor, by_scalar, floor):
+        _check_divisor(self, other, floor)
         if isinstance(other, _t.Tensor):
             return self._inplace(by_tensor, other)
         return self._inplace(by_scalar, other=other)
 
     def remainder_(self, other):
-        return self._divide_(other, ops.remainder, ops.remainder_scalar, "integer_modulo_zero")
+        return self._divide_(other, ops.remainder, ops.remainder_scalar, floor=False)
 
     def floor_divide_(self, other):
         return self._divide_(other, ops.floor_divide_inplace, ops.floor_divide_scalar_inplace,
-                             "integer_floor_divide_zero")
+                             floor=True)
 
     __imod__ = remainder_
     __ifloordiv__ = floor_divide_

@@ -38,8 +38,9 @@ def test_exp2_matches_torch_for_every_length(n):
     x = np.random.default_rng(n).uniform(-20, 20, n).astype(np.float32)
     g = gradlab.exp2(gradlab.tensor(x)).numpy()
     t = torch.exp2(torch.from_numpy(x)).numpy()
-    # the tail (n mod 32) is the C library's exp2f, which float64 rounded misses on ~0.05%
-    assert _same_bits(g, t).mean() >= 0.999 and _same_bits(g[: n - n % 32], t[: n - n % 32]).all()
+    # the tail (n mod 32 with AVX512) is the C library's exp2f, which float64 rounded misses on ~0.05%
+    whole = n - n % _sleef._BLOCK
+    assert _same_bits(g, t).mean() >= 0.999 and _same_bits(g[:whole], t[:whole]).all()
 
 
 @pytest.mark.parametrize("view", ["x.T", "x[:, :40]", "x[::2, ::3]", "x.reshape(4, 16, 64)[:, 3:9, :50]"])
