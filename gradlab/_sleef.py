@@ -1,21 +1,21 @@
-"""float32 ``exp2`` and ``expm1`` bit for bit as PyTorch computes them on the CPU (about 0.2–0.5 µs
-per element: NumPy emulating one FMA per step in float64).
+"""float32 ``exp2``, ``expm1`` and ``log1p`` bit for bit as PyTorch computes them on the CPU
+(about 0.2–0.6 µs per element: NumPy emulating one FMA per step in float64).
 
-PyTorch's float32 ``exp2`` and ``expm1`` (``Vectorized<float>::exp2``/``expm1`` in
-aten/src/ATen/cpu/vec/vec512/vec512_float.h) are SLEEF's ``Sleef_exp2f16_u10`` and
-``Sleef_expm1f16_u10``: ``xexp2f`` and ``xexpm1f`` (with ``expk2f`` and the float-float
-arithmetic of src/common/df.h) in SLEEF's src/libm/sleefsimdsp.c (github.com/shibatch/sleef,
-read at commit 7623d6c), built with fused multiply-adds. ``expm1`` runs it on every element
-(through vml's vector map, tails included). ``exp2``'s CPU kernel runs it on blocks of 32 floats
-(two AVX512 vectors; 16 with AVX2) of each contiguous row and the C library's scalar ``exp2f`` on
-the rest of the row, which is the correctly rounded value but for about 0.05% of inputs: float64,
-rounded once, stands in for it.
+PyTorch's float32 ``exp2``, ``expm1`` and ``log1p`` (``Vectorized<float>::exp2`` ... in
+aten/src/ATen/cpu/vec/vec512/vec512_float.h) are SLEEF's ``Sleef_exp2f16_u10``,
+``Sleef_expm1f16_u10`` and ``Sleef_log1pf16_u10``: ``xexp2f``, ``xexpm1f`` (with ``expk2f``) and
+``xlog1pf`` (its AVX512 branch), with the float-float arithmetic of src/common/df.h, in SLEEF's
+src/libm/sleefsimdsp.c (github.com/shibatch/sleef, read at commit 7623d6c), built with fused
+multiply-adds. ``expm1`` and ``log1p`` run on every element (through vml's vector map, tails
+included). ``exp2``'s CPU kernel runs it on blocks of 32 floats (two AVX512 vectors; 16 with
+AVX2) of each contiguous row and the C library's scalar ``exp2f`` on the rest of the row, which
+is the correctly rounded value but for about 0.05% of inputs: float64, rounded once, stands in.
 
 Measured against torch 2.13.0 (x86-64, AVX512): this port equals torch's own
-``Sleef_exp2f16_u10``/``Sleef_expm1f16_u10`` (called from libtorch_cpu) on every one of 2²⁰
-random inputs and the edge cases; ``torch.exp2`` on contiguous tensors of up to 32,768 elements
-(longer ones PyTorch splits between threads, each part with its own tail), ``torch.expm1`` on
-every tensor. tests/test_sleef.py checks both against torch.
+SLEEF functions (called from libtorch_cpu) on every one of 2²⁰ random inputs and the edge
+cases; ``torch.exp2`` on contiguous tensors of up to 32,768 elements (longer ones PyTorch splits
+between threads, each part with its own tail), ``torch.expm1`` and ``torch.log1p`` on every
+tensor. tests/test_sleef.py checks them against torch on about 10⁶ inputs each.
 
 Not here, and why: PyTorch's float32 ``sin``, ``cos``, ``exp``, ``log``, ``tanh``, ``tan``,
 ``asin``, ``acos``, ``atan``, ``log2``, ``log10``, ``erf``, ``erfc`` and ``sqrt`` are Intel MKL's
@@ -170,3 +170,53 @@ def expm1(a):
     x = np.where(d < _F32(-16.635532333438687426013570), _F32(-1), x)
     x = np.where((d == 0) & np.signbit(d), _F32(-0.0), x)
     return x.astype(_F32, copy=False).reshape(a.shape)
+
+
+# -- log1p --------------------------------------------------------------------------------------
+
+def _div_ff(n0, n1, d0, d1):           # dfdiv_vf2_vf2_vf2 (the FMA variant)
+    t = _F32(1) / d0
+    s = n0 * t
+    u = _fma(t, n0, -s)
+    v = _fma(-d1, t, _fma(-d0, t, np.ones_like(d0)))
+    return s, _fma(s, v, _fma(n1, t, u))
+
+
+def log1p(a):
+    """float32 log(1 + a): SLEEF's xlog1pf (its AVX512 branch), on every element as PyTorch.
+    Above 1e38 SLEEF switches to its logf_u1, for which float64 rounded once stands in."""
+    if a.dtype != _F32:
+        return np.log1p(a)
+    d = np.ascontiguousarray(a).reshape(-1)
+    with np.errstate(all="ignore"):
+        dp1 = d + _F32(1)
+        y = dp1 * _F32(1.0 / 0.75)
+        e = (np.frexp(y)[1] - 1).astype(_F32)                     # getexp: ⌊log2 |y|⌋
+        e = np.where(y == 0, _F32(-np.inf), np.where(np.isfinite(y), e, np.abs(y)))
+        e = np.where(e == np.inf, _F32(128), e)
+        q = np.rint(e).astype(np.int32)
+        t = (np.int32(0x3F800000) - (q << 23)).view(_F32)         # vldexp3(1, −e)
+        m = _fma(d, t, t - _F32(1))
+        s0 = _F32(0.69314718246459960938) * e                     # dfmul (ln 2 as hi + lo) · e
+        s1 = _fma(np.full(d.shape, -1.904654323148236017e-09, _F32), e,
+                  _fma(np.full(d.shape, 0.69314718246459960938, _F32), e, -s0))
+        two = _F32(2)
+        q0 = two + m                                              # dfadd_vf2_vf_vf(2, m)
+        x0, x1 = _div_ff(m, np.zeros_like(m), q0, (two - q0) + m)
+        x2 = x0 * x0
+        t = np.full(d.shape, 0.3027294874, _F32)
+        t = _fma(t, x2, np.full(d.shape, 0.3996108174, _F32))
+        t = _fma(t, x2, np.full(d.shape, 0.6666694880, _F32))
+        x0, x1 = x0 * two, x1 * two                               # dfscale(x, 2)
+        r0 = s0 + x0                                              # dfadd_vf2_vf2_vf2
+        r1 = (((s0 - r0) + x0) + s1) + x1
+        y = (x2 * (x0 / two)) * t
+        r0, r1 = r0 + y, (((r0 - (r0 + y)) + y) + r1)             # dfadd_vf2_vf2_vf
+        r = r0 + r1
+    big = d > _F32(1.0e38)
+    if big.any():
+        r[big] = np.log1p(d[big], dtype=_F64).astype(_F32)
+    r = np.where(d < -1, _F32(np.nan), r)
+    r = np.where(d == -1, _F32(-np.inf), r)
+    r = np.where((d == 0) & np.signbit(d), _F32(-0.0), r)
+    return r.astype(_F32, copy=False).reshape(a.shape)

@@ -392,9 +392,9 @@ tanh = Op("tanh", "TanhBackward0", np.tanh, "tanh(a)", [
 ], promote="float", method=True, tests=("wide", "real"))
 
 
-# Computed in float64 and rounded once: PyTorch's float32 kernels (SLEEF, within 1 ulp) nearly
-# always give the correctly rounded value, which NumPy's float32 loops often miss by an ulp or
-# two (measured on 200,000 inputs each: docs/new_ops_spec.md §6).
+# Computed in float64 and rounded once: PyTorch's float32 kernels (MKL's VML or SLEEF, within
+# 1 ulp) nearly always give the correctly rounded value, which NumPy's float32 loops often miss
+# by an ulp or two (measured on 200,000 inputs each: docs/new_ops_spec.md §6 and §9).
 def _rounded(ufunc):
     def forward(a):
         if a.dtype == np.float32:
@@ -477,7 +477,7 @@ log10 = Op("log10", "Log10Backward0", _rounded(np.log10), "log10(a)", [
     Rule("self", "∂log₁₀(a)/∂a = 1/(a·ln 10)", lambda grad, self: grad / (self * _LN10)),
 ], promote="float", method=True, tests=("pos",))
 
-log1p = Op("log1p", "Log1PBackward0", _rounded(np.log1p), "log(1 + a)", [
+log1p = Op("log1p", "Log1PBackward0", _sleef.log1p, "log(1 + a)", [
     Rule("self", "∂ln(1 + a)/∂a = 1/(1 + a)", lambda grad, self: grad / (self + 1)),
 ], promote="float", method=True, tests=("pos",))
 

@@ -101,3 +101,24 @@ def test_expm1_every_element_like_torch(view):
     g = eval(view, {"x": gradlab.tensor(x)}).expm1().numpy()
     t = eval(view, {"x": torch.from_numpy(x)}).expm1().numpy()
     assert _same_bits(g, t).all()
+
+
+def test_sleef_log1pf_port_equals_torch_on_a_million_inputs():
+    rng = np.random.default_rng(5)
+    with np.errstate(invalid="ignore", over="ignore"):   # (random bits: signalling nans among them)
+        bits = rng.integers(0, 2 ** 32, 1 << 19, dtype=np.uint64).astype(np.uint32).view(np.float32)
+        x = np.concatenate([
+            rng.uniform(0.01, 10, 1 << 18), rng.uniform(-0.999, 3, 1 << 18), rng.uniform(-1e-3, 1e-3, 1 << 16),
+            np.exp(rng.uniform(-80, 80, 1 << 16)), bits,
+            np.repeat([0, -0.0, np.inf, -np.inf, np.nan, -1, -1.0001, -0.9999999, 1e38, 1.1e38, 3e38,
+                       1e-45, -1e-45, 1e-8, 0.5, -0.5], 16)]).astype(np.float32)
+    assert _same_bits(gradlab.log1p(gradlab.tensor(x)).numpy(),
+                      torch.log1p(torch.from_numpy(x)).numpy()).all()
+
+
+@pytest.mark.parametrize("view", ["x", "x[0]", "x[:1, :1]", "x.T", "x[:, :40]", "x[::2, ::3]"])
+def test_log1p_every_element_like_torch(view):
+    x = np.random.default_rng(6).uniform(-0.9, 5, (64, 64)).astype(np.float32)
+    g = eval(view, {"x": gradlab.tensor(x)}).log1p().numpy()
+    t = eval(view, {"x": torch.from_numpy(x)}).log1p().numpy()
+    assert _same_bits(g, t).all()
