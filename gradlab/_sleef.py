@@ -1,21 +1,24 @@
-"""float32 ``exp2``, ``expm1`` and ``log1p`` bit for bit as PyTorch computes them on the CPU
-(about 0.2–0.6 µs per element: NumPy emulating one FMA per step in float64).
+"""float32 ``exp2``, ``expm1``, ``log1p``, ``sinh``, ``cosh``, ``atanh`` bit for bit as PyTorch
+computes them on the CPU (about 0.2–0.6 µs per element: NumPy emulating one FMA per step in
+float64).
 
-PyTorch's float32 ``exp2``, ``expm1`` and ``log1p`` (``Vectorized<float>::exp2`` ... in
-aten/src/ATen/cpu/vec/vec512/vec512_float.h) are SLEEF's ``Sleef_exp2f16_u10``,
-``Sleef_expm1f16_u10`` and ``Sleef_log1pf16_u10``: ``xexp2f``, ``xexpm1f`` (with ``expk2f``) and
-``xlog1pf`` (its AVX512 branch), with the float-float arithmetic of src/common/df.h, in SLEEF's
-src/libm/sleefsimdsp.c (github.com/shibatch/sleef, read at commit 7623d6c), built with fused
-multiply-adds. ``expm1`` and ``log1p`` run on every element (through vml's vector map, tails
-included). ``exp2``'s CPU kernel runs it on blocks of 32 floats (two AVX512 vectors; 16 with
-AVX2) of each contiguous row and the C library's scalar ``exp2f`` on the rest of the row, which
-is the correctly rounded value but for about 0.05% of inputs: float64, rounded once, stands in.
+PyTorch's float32 versions of these (``Vectorized<float>::exp2`` ... in
+aten/src/ATen/cpu/vec/vec512/vec512_float.h) are SLEEF's ``Sleef_exp2f16_u10`` ...:
+``xexp2f``, ``xexpm1f`` (with ``expk2f``), ``xlog1pf`` (its AVX512 branch), ``xsinhf``,
+``xcoshf``, ``xatanhf`` (with ``logk2f``), with the float-float arithmetic of src/common/df.h,
+in SLEEF's src/libm/sleefsimdsp.c (github.com/shibatch/sleef, read at commit 7623d6c), built
+with fused multiply-adds. ``expm1`` and ``log1p`` run on every element (through vml's vector
+map, tails included). The others run in PyTorch's ``cpu_kernel_vec`` loop: the vector function
+on blocks of 32 floats (two AVX512 vectors; 16 with AVX2) of each contiguous row, and the scalar
+``std::exp2`` ... on the rest of the row, that is the C library's ``exp2f``, ``sinhf``, ``coshf``,
+``atanhf``, which gradlab calls too (through ctypes; float64 rounded once where there is no libm).
 
-Measured against torch 2.13.0 (x86-64, AVX512): this port equals torch's own
-SLEEF functions (called from libtorch_cpu) on every one of 2²⁰ random inputs and the edge
-cases; ``torch.exp2`` on contiguous tensors of up to 32,768 elements (longer ones PyTorch splits
-between threads, each part with its own tail), ``torch.expm1`` and ``torch.log1p`` on every
-tensor. tests/test_sleef.py checks them against torch on about 10⁶ inputs each.
+Measured against torch 2.13.0 (x86-64, AVX512): the ports equal torch's own SLEEF functions
+(called from libtorch_cpu) on every one of 2²⁰ random inputs and the edge cases; the forwards
+equal ``torch.expm1`` and ``torch.log1p`` on every tensor, and ``torch.exp2``, ``sinh``,
+``cosh``, ``atanh`` on every tensor tried of up to 32,768 elements (longer ones PyTorch splits
+between threads, each part with its own tail), views included. tests/test_sleef.py checks them
+against torch on about 10⁶ inputs each.
 
 Not here, and why: PyTorch's float32 ``sin``, ``cos``, ``exp``, ``log``, ``tanh``, ``tan``,
 ``asin``, ``acos``, ``atan``, ``log2``, ``log10``, ``erf``, ``erfc`` and ``sqrt`` are Intel MKL's
@@ -80,13 +83,28 @@ def exp2f_u10(d):
     return np.where(d < -150, _F32(0), u).astype(_F32, copy=False)
 
 
-def _scalar_exp2(a):
-    return np.exp2(a, dtype=_F64).astype(_F32)
+def _libm(name):
+    """The C library's float function ``name`` (what PyTorch's scalar loop calls: ``std::sinh``
+    is libm's ``sinhf``) over an array, or None where there is no libm to load."""
+    import ctypes
+    import ctypes.util
+    try:
+        fn = getattr(ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6"), name + "f")
+    except (OSError, AttributeError):
+        return None
+    fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+    each = np.frompyfunc(fn, 1, 1)
+    return lambda a: each(a).astype(_F32) if a.size else a.astype(_F32)
 
 
-def exp2(a):
-    """float32 2ᵃ in PyTorch's blocks: SLEEF on 32-float blocks of each contiguous row, the
-    scalar function on each row's tail (and everywhere for a row that is not contiguous)."""
+def _scalar(name, ufunc):
+    fn = _libm(name)
+    return fn or (lambda a: ufunc(a, dtype=_F64).astype(_F32))  # else: float64, rounded once
+
+
+def _in_blocks(a, vector, scalar):
+    """``vector`` on 32-float blocks of each contiguous row, ``scalar`` on each row's tail (and
+    everywhere for rows that are not contiguous): PyTorch's cpu_kernel_vec loop."""
     if a.size == 0:
         return np.empty_like(a)
     if a.flags.c_contiguous or a.flags.f_contiguous:   # one row, in memory order
@@ -95,13 +113,27 @@ def exp2(a):
     elif a.ndim and a.strides[-1] == a.itemsize:       # rows of the last dim
         order, rows = "C", a.reshape(-1, a.shape[-1])
     else:
-        return _scalar_exp2(a)
+        return scalar(a)
     m = rows.shape[1] - rows.shape[1] % _BLOCK
     out = np.empty(rows.shape, _F32)
     if m:
-        out[:, :m] = exp2f_u10(np.ascontiguousarray(rows[:, :m]))
-    out[:, m:] = _scalar_exp2(rows[:, m:])
+        out[:, :m] = vector(np.ascontiguousarray(rows[:, :m]))
+    out[:, m:] = scalar(rows[:, m:])
     return out.reshape(a.shape, order=order)
+
+
+_SCALAR = {}
+
+
+def _blockwise(name, vector, ufunc):
+    def forward(a):
+        if a.dtype != _F32:
+            return ufunc(a)
+        if name not in _SCALAR:
+            _SCALAR[name] = _scalar(name, ufunc)
+        return _in_blocks(a, vector, _SCALAR[name])
+    forward.__name__ = name
+    return forward
 
 
 # -- expm1: float-float arithmetic (a value as an unevaluated sum hi + lo), FMA-based as in df.h
@@ -220,3 +252,83 @@ def log1p(a):
     r = np.where(d == -1, _F32(-np.inf), r)
     r = np.where((d == 0) & np.signbit(d), _F32(-0.0), r)
     return r.astype(_F32, copy=False).reshape(a.shape)
+
+
+# -- sinh, cosh, atanh: in PyTorch's blocks, like exp2 ---------------------------------------------
+
+def _rec_ff(d0, d1):                   # dfrec_vf2_vf2
+    r = _F32(1) / d0
+    return r, r * _fma(-d1, r, _fma(-d0, r, np.ones_like(d0)))
+
+
+def _sinh_cosh(x, sinh):
+    with np.errstate(all="ignore"):
+        y = np.abs(x)
+        d0, d1 = _expk2f(y)
+        r0, r1 = _rec_ff(d0, d1)
+        if sinh:                       # dfsub_vf2_vf2_vf2
+            s0 = d0 - r0
+            s1 = (((d0 - s0) - r0) + d1) - r1
+        else:                          # dfadd_vf2_vf2_vf2
+            s0 = d0 + r0
+            s1 = (((d0 - s0) + r0) + d1) + r1
+        y = (s0 + s1) * _F32(0.5)
+    y = np.where((np.abs(x) > 89) | np.isnan(y), _F32(np.inf), y)
+    if sinh:
+        y = np.copysign(y, x)
+    return np.where(np.isnan(x), _F32(np.nan), y).astype(_F32, copy=False)
+
+
+def sinhf_u10(x):
+    return _sinh_cosh(x, True)
+
+
+def coshf_u10(x):
+    return _sinh_cosh(x, False)
+
+
+def _logk2f(d0, d1):
+    with np.errstate(all="ignore"):
+        y = d0 * _F32(1.0 / 0.75)
+        e = np.where(np.isfinite(y) & (y != 0), np.frexp(y)[1] - 1, 0).astype(np.int32)
+        p = _pow2i(-e)
+        m0, m1 = d0 * p, d1 * p
+        x0, x1 = _div_ff(*_two_sum_into(m0, m1, _F32(-1)), *_two_sum_into(m0, m1, _F32(1)))
+        sq0 = x0 * x0
+        sq1 = _fma(x0 + x0, x1, _fma(x0, x0, -sq0))
+        t = np.full(d0.shape, 0.2392828464508056640625, _F32)
+        for c in (0.28518211841583251953125, 0.400005877017974853515625, 0.666666686534881591796875):
+            t = _fma(t, sq0, np.full(d0.shape, c, _F32))
+        ef = e.astype(_F32)
+        s0, s1 = _mul_f(np.full(d0.shape, 0.69314718246459960938, _F32),
+                        np.full(d0.shape, -1.904654323148236017e-09, _F32), ef)
+        a0, a1 = x0 * _F32(2), x1 * _F32(2)
+        r0 = s0 + a0
+        r1 = (((s0 - r0) + a0) + s1) + a1
+        b0, b1 = _mul_f(*_mul_ff(sq0, sq1, x0, x1), t)
+        s0 = r0 + b0
+        return s0, (((r0 - s0) + b0) + r1) + b1
+
+
+def atanhf_u10(x):
+    with np.errstate(all="ignore"):
+        y = np.abs(x)
+        one = _F32(1)
+        n0 = one + y                   # dfadd2_vf2_vf_vf(1, y)
+        v = n0 - one
+        n1 = (one - (n0 - v)) + (y - v)
+        q0 = one - y                   # dfadd2_vf2_vf_vf(1, −y)
+        v = q0 - one
+        q1 = (one - (q0 - v)) + (-y - v)
+        d0, d1 = _logk2f(*_div_ff(n0, n1, q0, q1))
+        r = (d0 + d1) * _F32(0.5)
+    r = np.where(y == 1, _F32(np.inf), r)
+    r = np.where((y > 1) | np.isinf(x) | np.isnan(r), _F32(np.nan), r)
+    r = np.copysign(r, x)
+    return np.where(np.isnan(x), _F32(np.nan), r).astype(_F32, copy=False)
+
+
+exp2 = _blockwise("exp2", exp2f_u10, np.exp2)
+sinh = _blockwise("sinh", sinhf_u10, np.sinh)
+cosh = _blockwise("cosh", coshf_u10, np.cosh)
+atanh = _blockwise("atanh", atanhf_u10, np.arctanh)

@@ -439,11 +439,11 @@ atan = Op("atan", "AtanBackward0", _rounded(np.arctan), "atan(a)", [
     Rule("self", "∂atan(a)/∂a = 1/(1 + a²)", lambda grad, self: grad / (self * self + 1)),
 ], promote="float", method=True, tests=("real",))
 
-sinh = Op("sinh", "SinhBackward0", _rounded(np.sinh), "sinh(a)", [
+sinh = Op("sinh", "SinhBackward0", _sleef.sinh, "sinh(a)", [
     Rule("self", "∂sinh(a)/∂a = cosh(a)", lambda grad, self: grad * cosh(self)),
 ], promote="float", method=True, tests=("real",))
 
-cosh = Op("cosh", "CoshBackward0", _rounded(np.cosh), "cosh(a)", [
+cosh = Op("cosh", "CoshBackward0", _sleef.cosh, "cosh(a)", [
     Rule("self", "∂cosh(a)/∂a = sinh(a)", lambda grad, self: grad * sinh(self)),
 ], promote="float", method=True, tests=("real",))
 
@@ -457,15 +457,13 @@ acosh = Op("acosh", "AcoshBackward0", np.arccosh, "acosh(a)", [
     Rule("self", "∂acosh(a)/∂a = 1/√(a² − 1)", lambda grad, self: grad * rsqrt(self * self - 1)),
 ], promote="float", method=True, tests=("gt1",), inplace_node="AcoshBackward1")
 
-atanh = Op("atanh", "AtanhBackward0", _rounded(np.arctanh), "atanh(a)", [
+atanh = Op("atanh", "AtanhBackward0", _sleef.atanh, "atanh(a)", [
     Rule("self", "∂atanh(a)/∂a = 1/(1 − a²)", lambda grad, self: grad / (1 - self * self)),
 ], promote="float", method=True, tests=("unit",), inplace_node="AtanhBackward1")
 
-def _exp2(a):  # float32: SLEEF's exp2f, as PyTorch's CPU kernel (gradlab/_sleef.py)
-    return _sleef.exp2(a) if a.dtype == np.float32 else np.exp2(a)
-
-
-exp2 = Op("exp2", "Exp2Backward0", _exp2, "2 ** a", [
+# exp2, expm1, log1p, sinh, cosh, atanh: float32 as PyTorch's CPU kernels compute them (SLEEF's
+# functions, and the C library's on the tails of PyTorch's loop): gradlab/_sleef.py.
+exp2 = Op("exp2", "Exp2Backward0", _sleef.exp2, "2 ** a", [
     Rule("self", "∂2ᵃ/∂a = 2ᵃ·ln 2", lambda grad, result: grad * result * _LN2),
 ], promote="float", method=True, tests=("real",))
 
