@@ -1,6 +1,6 @@
-"""float32 ``exp2``, ``expm1``, ``log1p``, ``sinh``, ``cosh``, ``atanh`` bit for bit as PyTorch
-computes them on the CPU (about 0.2–0.6 µs per element: NumPy emulating one FMA per step in
-float64).
+"""float32 ``exp2``, ``expm1``, ``log1p``, ``sinh``, ``cosh``, ``atanh`` (and ``asinh``,
+``acosh``: the C library's) bit for bit as PyTorch computes them on the CPU (about 0.2–0.6 µs per
+element: NumPy emulating one FMA per step in float64).
 
 PyTorch's float32 versions of these (``Vectorized<float>::exp2`` ... in
 aten/src/ATen/cpu/vec/vec512/vec512_float.h) are SLEEF's ``Sleef_exp2f16_u10`` ...:
@@ -94,7 +94,11 @@ def _libm(name):
         return None
     fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
     each = np.frompyfunc(fn, 1, 1)
-    return lambda a: each(a).astype(_F32) if a.size else a.astype(_F32)
+
+    def apply(a):
+        with np.errstate(all="ignore"):   # (libm raises the invalid flag for acosh(0.5) ...)
+            return np.asarray(each(a), dtype=_F32) if a.size else a.astype(_F32)
+    return apply
 
 
 def _scalar(name, ufunc):
@@ -123,6 +127,19 @@ def _in_blocks(a, vector, scalar):
 
 
 _SCALAR = {}
+
+
+def libm_everywhere(name, ufunc):
+    """float32 ``name`` through the C library's float function on every element, as PyTorch's
+    ``asinh``/``acosh`` kernels do (measured: equal on every input tried); ``ufunc`` otherwise."""
+    def forward(a):
+        if a.dtype != _F32:
+            return ufunc(a)
+        if name not in _SCALAR:
+            _SCALAR[name] = _libm(name) or ufunc
+        return np.asarray(_SCALAR[name](a), dtype=_F32)
+    forward.__name__ = name
+    return forward
 
 
 def _blockwise(name, vector, ufunc):

@@ -447,13 +447,13 @@ cosh = Op("cosh", "CoshBackward0", _sleef.cosh, "cosh(a)", [
     Rule("self", "∂cosh(a)/∂a = sinh(a)", lambda grad, self: grad * sinh(self)),
 ], promote="float", method=True, tests=("real",))
 
-# asinh, acosh: PyTorch evaluates its own float32 formula; neither NumPy's float32 nor float64
-# rounding gets closer than ~1 input in 5 differing by an ulp (listed in the README).
-asinh = Op("asinh", "AsinhBackward0", np.arcsinh, "asinh(a)", [
+# asinh, acosh: PyTorch's float32 kernels call the C library's asinhf/acoshf on every element,
+# and so does gradlab (through ctypes: gradlab/_sleef.py; NumPy's own where there is no libm).
+asinh = Op("asinh", "AsinhBackward0", _sleef.libm_everywhere("asinh", np.arcsinh), "asinh(a)", [
     Rule("self", "∂asinh(a)/∂a = 1/√(a² + 1)", lambda grad, self: grad * rsqrt(self * self + 1)),
 ], promote="float", method=True, tests=("real",), inplace_node="AsinhBackward1")
 
-acosh = Op("acosh", "AcoshBackward0", np.arccosh, "acosh(a)", [
+acosh = Op("acosh", "AcoshBackward0", _sleef.libm_everywhere("acosh", np.arccosh), "acosh(a)", [
     Rule("self", "∂acosh(a)/∂a = 1/√(a² − 1)", lambda grad, self: grad * rsqrt(self * self - 1)),
 ], promote="float", method=True, tests=("gt1",), inplace_node="AcoshBackward1")
 
