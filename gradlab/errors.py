@@ -918,6 +918,15 @@ ERRORS = {
         "linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type}",
         "vector_norm's ord is a number (2, 1, float('inf'), ...). 'fro' and 'nuc' are matrix "
         "norms: torch.linalg.norm(A, 'fro') or torch.linalg.matrix_norm."),
+    "matrix_norm_args": (
+        TypeError,
+        "linalg_matrix_norm() received an invalid combination of arguments - got ({got}), but "
+        "expected one of:\n * (Tensor input, Number ord, tuple of ints dim = {{-2,-1}}, bool "
+        "keepdim = False, *, torch.dtype dtype = None, Tensor out = None)\n * (Tensor input, str "
+        "ord = \"fro\", tuple of ints dim = {{-2,-1}}, bool keepdim = False, *, torch.dtype dtype "
+        "= None, Tensor out = None)\n",
+        "A matrix norm's ord is a number (2, -2, 1, -1, inf, -inf) or 'fro'/'nuc'; leave it out for "
+        "the Frobenius norm (ord=None is linalg.norm's spelling, not matrix_norm's)."),
     "matrix_norm_order": (
         RuntimeError,
         "linalg.matrix_norm: Order {ord} not supported.",

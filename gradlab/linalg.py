@@ -67,6 +67,8 @@ def svdvals(A):
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """The matrix norm ``ord`` over the two dims ``dim`` (see the module's docstring)."""
+    if not isinstance(ord, (str, numbers.Real)):
+        raise error("matrix_norm_args", got=f"Tensor, {type(ord).__name__}")
     if isinstance(ord, str) and ord not in ("fro", "nuc") or not isinstance(ord, str) and (
             not isinstance(ord, numbers.Real) or abs(ord) not in (1, 2, math.inf)):
         raise error("matrix_norm_order", ord=ord if isinstance(ord, str) else f"{ord:g}")

@@ -144,6 +144,7 @@ NORM_ERRORS = [
     "torch.linalg.matrix_norm(A, 3)", "torch.linalg.matrix_norm(A, 2.5)",
     "torch.linalg.matrix_norm(A, 1e20)", "torch.linalg.matrix_norm(A, 0)",
     "torch.linalg.matrix_norm(A, 'abc')", "torch.linalg.norm(A, 3)", "A.norm('abc')",
+    "torch.linalg.matrix_norm(A, None)", "torch.linalg.matrix_norm(A, [1])",
     "torch.linalg.matrix_norm(torch.ones(3))", "torch.linalg.matrix_norm(torch.ones(3), 3)",
     "torch.linalg.matrix_norm(torch.ones(3, 3, dtype=torch.long))",
     "torch.linalg.matrix_norm(torch.ones(3, 3, dtype=torch.long), 'abc')",
