@@ -61,7 +61,7 @@ for _name in [op.name for op in _TABLE_METHODS] + [
         "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
         "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum", "minimum",
         "numel", "isfinite", "allclose", "equal", "logical_not", "norm", "split", "chunk",
-        "remainder", "fmod"]:
+        "fmod", "amax", "amin"]:
     globals()[_name] = _method(_name)
 
 
@@ -70,6 +70,20 @@ def pow(input, exponent):
     if isinstance(input, Tensor):
         return input ** exponent
     return exponent.__rpow__(input)
+
+
+def remainder(input, other):
+    """``remainder(tensor, other)`` or ``remainder(number, tensor)``."""
+    return input.remainder(other) if isinstance(input, Tensor) else other.__rmod__(input)
+
+
+def floor_divide(input, other):
+    """``floor_divide(tensor, other)`` or ``floor_divide(number, tensor)``."""
+    if isinstance(input, Tensor):
+        return input.floor_divide(other)
+    if isinstance(other, Tensor):
+        return other.__rfloordiv__(input)
+    return tensor(input).floor_divide(other)  # two numbers: PyTorch makes the first a tensor
 
 
 def max(input, dim=None, keepdim=False):

@@ -66,6 +66,17 @@ def _broadcast_shape(a, b, a_name="a", b_name="b", target=False):
     return tuple(reversed(out))
 
 
+def _check_divisor(dividend, divisor, floor=False):
+    """An integer division by zero raises (PyTorch's ZeroDivisionError); floats give inf/nan."""
+    def is_float(x):
+        return x.dtype.is_floating_point if isinstance(x, _t.Tensor) else isinstance(x, float)
+    if is_float(dividend) or is_float(divisor):
+        return
+    if not (divisor._data.all() if isinstance(divisor, _t.Tensor) else divisor != 0):
+        raise error("integer_floor_divide_zero" if floor else "integer_modulo_zero",
+                    dividend if isinstance(dividend, _t.Tensor) else divisor)
+
+
 def _check_broadcast(a, b):
     if a._data.shape != b._data.shape:
         _broadcast_shape(a._data.shape, b._data.shape)
@@ -226,18 +237,22 @@ class FunctionalMethods:
 
     __slots__ = ()
 
-    def _modulo(self, other, by_scalar, by_tensor):
+    def _modulo(self, other, by_scalar, by_tensor, floor=False):
         if isinstance(other, _t.Tensor):
             _check_broadcast(self, other)
-            if not other.dtype.is_floating_point and not self.dtype.is_floating_point \
-                    and not other._data.all():
-                raise error("integer_modulo_zero", self)
+            _check_divisor(self, other, floor)
             return apply(by_tensor, self, other)
         if not isinstance(other, numbers.Number):
             return NotImplemented
-        if other == 0 and not self.dtype.is_floating_point and not isinstance(other, float):
-            raise error("integer_modulo_zero", self)
+        _check_divisor(self, other, floor)
         return apply(by_scalar, self, other=other)
+
+    def _reversed(self, number, op, floor):
+        """``number % tensor``, ``number // tensor``: a node without a derivative in PyTorch."""
+        if not isinstance(number, numbers.Number):
+            return NotImplemented
+        _check_divisor(number, self, floor)
+        return apply(op, self, base=number)
 
     def remainder(self, other):
         """``a % b``, with the sign of b (Python's and PyTorch's ``%``)."""
@@ -246,10 +261,18 @@ class FunctionalMethods:
     __mod__ = remainder
 
     def __rmod__(self, other):
-        if not isinstance(other, numbers.Number):
-            return NotImplemented
-        from ._creation import tensor
-        return tensor(other) % self  # a 0-d tensor: PyTorch's promotion keeps self's dtype kind
+        return self._reversed(other, ops.rremainder, floor=False)
+
+    def floor_divide(self, other):
+        """``a // b``: a / b rounded down (Python's ``//``). PyTorch records it, with no gradient."""
+        if isinstance(other, _t.Tensor) and self.dtype is _dtype.bool_ and other.dtype is _dtype.bool_:
+            raise error("floor_divide_bool", self)
+        return self._modulo(other, ops.floor_divide_scalar, ops.floor_divide, floor=True)
+
+    __floordiv__ = floor_divide
+
+    def __rfloordiv__(self, other):
+        return self._reversed(other, ops.rfloor_divide, floor=True)
 
     def fmod(self, other):
         """The remainder with the sign of a (C's fmod)."""
@@ -324,6 +347,24 @@ class FunctionalMethods:
                        indices=indices)
         idx = _t.Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
         return MinMax(which, values, idx)
+
+    def amax(self, dim=(), keepdim=False):
+        """The largest value over ``dim`` (every dim when ``()``); ties share the gradient."""
+        return self._amax_amin(dim, keepdim, ops.amax)
+
+    def amin(self, dim=(), keepdim=False):
+        return self._amax_amin(dim, keepdim, ops.amin)
+
+    def _amax_amin(self, dim, keepdim, op):
+        given = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+        dims = self._dims(given)
+        if self._data.size == 0:
+            if not given:
+                raise error("reduce_empty", self, op=op.name)
+            for d in given:  # (PyTorch names the dim as it was passed)
+                if self._data.shape[self._dim(d)] == 0:
+                    raise error("reduce_empty_dim", self, op=op.name, dim=d)
+        return apply(op, self, dim=dims, keepdim=keepdim)
 
     def max(self, dim=None, keepdim=False):
         return self._extreme(dim, keepdim, "max")

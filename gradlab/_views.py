@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from . import _dtype, ops
-from ._functional import _broadcast_shape, _check_sub
+from ._functional import _broadcast_shape, _check_divisor, _check_sub
 from ._record import record as apply
 from .autograd.grad_mode import _state
 from .autograd.graph import make_node
@@ -428,12 +428,21 @@ class InPlaceMethods:
     __iadd__ = add_
     __isub__ = sub_
 
+    def _divide_(self, other, by_tensor, by_scalar, floor):
+        _check_divisor(self, other, floor)
+        if isinstance(other, _t.Tensor):
+            return self._inplace(by_tensor, other)
+        return self._inplace(by_scalar, other=other)
+
     def remainder_(self, other):
-        return self._inplace(ops.remainder if isinstance(other, _t.Tensor) else ops.remainder_scalar,
-                             *((other,) if isinstance(other, _t.Tensor) else ()),
-                             **({} if isinstance(other, _t.Tensor) else {"other": other}))
+        return self._divide_(other, ops.remainder, ops.remainder_scalar, floor=False)
+
+    def floor_divide_(self, other):
+        return self._divide_(other, ops.floor_divide_inplace, ops.floor_divide_scalar_inplace,
+                             floor=True)
 
     __imod__ = remainder_
+    __ifloordiv__ = floor_divide_
     __imul__ = mul_
     __itruediv__ = div_
 

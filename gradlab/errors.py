@@ -544,6 +544,11 @@ ERRORS = {
         RuntimeError,
         "chunk expects `chunks` to be greater than 0, got: {chunks}",
         "chunk(k) cuts the tensor into k pieces: k must be at least 1."),
+    "integer_floor_divide_zero": (
+        RuntimeError,
+        "ZeroDivisionError",
+        "An integer floor division by 0 is undefined (floats give ±inf or nan instead). Make sure "
+        "the divisor has no zeros, or convert to float: `{plain}.float() // d`."),
     "integer_modulo_zero": (
         RuntimeError,
         "ZeroDivisionError",
@@ -698,6 +703,12 @@ ERRORS = {
         "The tensor being written is a view (from expand(), for example) in which several elements "
         "share one memory location, so writing one would change the others. Write into a "
         "`.clone()` instead."),
+    "derivative_not_implemented": (
+        RuntimeError,
+        "derivative for aten::{name} is not implemented",
+        "PyTorch records {name} but defines no gradient for it (floor division is a step "
+        "function; a remainder of a number by a tensor has no formula written), so backward() "
+        "through its node raises. Call .detach() on its result where no gradient should flow."),
     "inplace_derivative": (
         NotImplementedError,
         "the derivative for 'inplace version of {name}' is not implemented.",
@@ -727,6 +738,10 @@ ERRORS = {
         "where expected condition to be a boolean tensor, but got a tensor with dtype {legacy}",
         "torch.where(cond, a, b) takes a from where cond is True and b elsewhere, so cond must be "
         "a bool tensor, such as `x > 0`. Convert with `cond.bool()` or compare: `cond != 0`."),
+    "floor_divide_bool": (
+        NotImplementedError,
+        "\"div_floor_cpu\" not implemented for 'Bool'",
+        "Floor division isn't defined for two bool tensors. Convert first: `{plain}.int()`."),
     "pow_bool": (
         NotImplementedError,
         "\"pow\" not implemented for 'Bool'",
@@ -887,6 +902,13 @@ ERRORS = {
         "{name} has shape {shape}: dimension {dim} is empty, so there is nothing to take the "
         "{op} of. Reduce along another dimension, or check how it became empty."),
 
+    "svd_double_backward": (
+        NotImplementedError,
+        "gradlab has no second derivative through linalg.svd (LinalgSvdBackward0)",
+        "gradlab's own message: the first derivative of singular values (and of the matrix "
+        "2-norm and nuclear norm) is U·diag(g)·Vᵀ, but its derivative needs how U and V change "
+        "with A, which gradlab does not implement (PyTorch does). Use create_graph=False, or the "
+        "Frobenius norm."),
     "norm_int": (
         RuntimeError,
         "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {legacy}",
@@ -897,12 +919,60 @@ ERRORS = {
         "linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type}",
         "vector_norm's ord is a number (2, 1, float('inf'), ...). 'fro' and 'nuc' are matrix "
         "norms: torch.linalg.norm(A, 'fro') or torch.linalg.matrix_norm."),
-    "matrix_norm": (
-        NotImplementedError,
-        "gradlab has no matrix norm ord={ord}",
-        "gradlab's own message: it has vector norms and the Frobenius norm (ord=None or 'fro'), "
-        "not norms that need a matrix decomposition. torch.linalg.vector_norm(A, ord, dim) gives "
-        "the vector norm over the dims you name."),
+    "matrix_norm_args": (
+        TypeError,
+        "linalg_matrix_norm() received an invalid combination of arguments - got ({got}), but "
+        "expected one of:\n * (Tensor input, Number ord, tuple of ints dim = {{-2,-1}}, bool "
+        "keepdim = False, *, torch.dtype dtype = None, Tensor out = None)\n * (Tensor input, str "
+        "ord = \"fro\", tuple of ints dim = {{-2,-1}}, bool keepdim = False, *, torch.dtype dtype "
+        "= None, Tensor out = None)\n",
+        "A matrix norm's ord is a number (2, -2, 1, -1, inf, -inf) or 'fro'/'nuc'; leave it out for "
+        "the Frobenius norm (ord=None is linalg.norm's spelling, not matrix_norm's)."),
+    "matrix_norm_order": (
+        RuntimeError,
+        "linalg.matrix_norm: Order {ord} not supported.",
+        "A matrix norm's ord is one of 'fro' (√Σa², the default), 'nuc' (the sum of the singular "
+        "values), 2 and -2 (the largest and smallest singular value), 1 and -1 (the largest and "
+        "smallest column sum of |a|), inf and -inf (the same for rows). For another p, "
+        "torch.linalg.vector_norm(A, p, dim=(-2, -1)) treats the matrix as one vector."),
+    "matrix_norm_ndim": (
+        RuntimeError,
+        "{fn}: The input tensor A must have at least 2 dimensions.",
+        "{name} has shape {shape}; a matrix norm (or a singular value) needs rows and columns. "
+        "For a vector use torch.linalg.vector_norm, or make a 1-row matrix: `{plain}.unsqueeze(0)`."),
+    "matrix_float": (
+        RuntimeError,
+        "{fn}: Expected a floating point or complex tensor as input. Got {legacy}",
+        "Matrix norms and singular values are computed in floating point, so {name} must hold "
+        "floats. Convert first: `{plain}.float()`."),
+    "matrix_norm_dim": (
+        RuntimeError,
+        "linalg.matrix_norm: dim must be a 2-tuple. Got {dims}",
+        "A matrix norm reduces two dims, the rows and the columns: pass dim=(row_dim, col_dim). "
+        "Without dim it uses the last two, (-2, -1)."),
+    "matrix_norm_same_dims": (
+        RuntimeError,
+        "linalg.matrix_norm: dims must be different. Got ({a}, {b})",
+        "The two dims of a matrix norm are its rows and its columns, so they must differ (a "
+        "negative dim counts from the end: -1 of a 2-d tensor is 1)."),
+    "norm_dim_length": (
+        RuntimeError,
+        "linalg.norm: If dim is specified, it must be of length 1 or 2. Got {dims}",
+        "torch.linalg.norm takes one dim (a vector norm) or two (a matrix norm). For a vector "
+        "norm over more dims use torch.linalg.vector_norm(x, ord, dim=...)."),
+    "norm_ndim": (
+        RuntimeError,
+        "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {ndim}D.",
+        "With an ord and no dim, linalg.norm must decide between a vector norm (1-d) and a matrix "
+        "norm (2-d), and {name} has {ndim} dims. Pass dim=... (one dim or two), or use "
+        "torch.linalg.vector_norm."),
+    "norm_dtype_narrowing": (
+        RuntimeError,
+        "{fn}: the dtype of the input ({src}) should be convertible without narrowing to the "
+        "specified dtype ({dst})",
+        "dtype= asks for the norm to be computed in that dtype, and it may only widen: "
+        "float32 to float64, not the other way. Convert the input first (`{plain}.float()`) if "
+        "you want the narrower one."),
 
     # == torch.nn: modules, parameters, layers, losses and initialization.
     "module_init_kwargs": (

@@ -33,6 +33,7 @@ import math
 
 import numpy as np
 
+from . import _sleef
 from ._sums import torch_order_sum
 from .errors import error
 
@@ -333,6 +334,37 @@ fmod = Op("fmod", "FmodBackward1", np.fmod, "fmod(a, b)", [
 ], promote="same")
 
 
+# Floor division (//) is a step function: PyTorch gives it no derivative (derivatives.yaml:
+# not_implemented) but records a node named "NotImplemented" whose backward raises. So does a
+# remainder whose dividend is a Python number (PyTorch's remainder.Scalar_Tensor).
+def _no_derivative(name):
+    def rule(grad):
+        raise error("derivative_not_implemented", name=name)
+    return rule
+
+
+def _undefined(name, forward, text, inputs, **kw):
+    return Op(name, "NotImplemented", forward, text,
+              [Rule(i, "not implemented in PyTorch", _no_derivative(name), reads=()) for i in inputs],
+              promote="same", **kw)
+
+
+def _rev(forward):
+    return lambda a, base: forward(np.asarray(base, a.dtype), a)
+
+
+# NumPy's floor_divide is PyTorch's div_floor bit for bit (fmod, then correct towards −inf;
+# x // 0 is x / 0 for floats); integer division by zero is refused before it runs.
+floor_divide = _undefined("floor_divide", np.floor_divide, "⌊a / b⌋", ("self", "other"))
+floor_divide_scalar = _undefined("floor_divide", lambda a, other: np.floor_divide(a, a.dtype.type(other)),
+                                 "⌊a / c⌋", ("self",), scalar="other")
+rfloor_divide = _undefined("floor_divide", _rev(np.floor_divide), "⌊c / a⌋", ("self",), scalar="base")
+floor_divide_inplace = _undefined("floor_divide_", np.floor_divide, "⌊a / b⌋", ("self", "other"))
+floor_divide_scalar_inplace = _undefined(
+    "floor_divide_", floor_divide_scalar.forward, "⌊a / c⌋", ("self",), scalar="other")
+rremainder = _undefined("remainder", _rev(_remainder), "c % a", ("self",), scalar="base")
+
+
 # -- elementwise functions ---------------------------------------------------------------------
 
 exp = Op("exp", "ExpBackward0", np.exp, "exp(a)", [
@@ -363,9 +395,9 @@ tanh = Op("tanh", "TanhBackward0", np.tanh, "tanh(a)", [
 ], promote="float", method=True, tests=("wide", "real"))
 
 
-# Computed in float64 and rounded once: PyTorch's float32 kernels (SLEEF, within 1 ulp) nearly
-# always give the correctly rounded value, which NumPy's float32 loops often miss by an ulp or
-# two (measured on 200,000 inputs each: docs/new_ops_spec.md §6).
+# Computed in float64 and rounded once: PyTorch's float32 kernels (MKL's VML or SLEEF, within
+# 1 ulp) nearly always give the correctly rounded value, which NumPy's float32 loops often miss
+# by an ulp or two (measured on 200,000 inputs each: docs/new_ops_spec.md §6 and §9).
 def _rounded(ufunc):
     def forward(a):
         if a.dtype == np.float32:
@@ -410,29 +442,31 @@ atan = Op("atan", "AtanBackward0", _rounded(np.arctan), "atan(a)", [
     Rule("self", "∂atan(a)/∂a = 1/(1 + a²)", lambda grad, self: grad / (self * self + 1)),
 ], promote="float", method=True, tests=("real",))
 
-sinh = Op("sinh", "SinhBackward0", _rounded(np.sinh), "sinh(a)", [
+sinh = Op("sinh", "SinhBackward0", _sleef.sinh, "sinh(a)", [
     Rule("self", "∂sinh(a)/∂a = cosh(a)", lambda grad, self: grad * cosh(self)),
 ], promote="float", method=True, tests=("real",))
 
-cosh = Op("cosh", "CoshBackward0", _rounded(np.cosh), "cosh(a)", [
+cosh = Op("cosh", "CoshBackward0", _sleef.cosh, "cosh(a)", [
     Rule("self", "∂cosh(a)/∂a = sinh(a)", lambda grad, self: grad * sinh(self)),
 ], promote="float", method=True, tests=("real",))
 
-# asinh, acosh: PyTorch evaluates its own float32 formula; neither NumPy's float32 nor float64
-# rounding gets closer than ~1 input in 5 differing by an ulp (listed in the README).
-asinh = Op("asinh", "AsinhBackward0", np.arcsinh, "asinh(a)", [
+# asinh, acosh: PyTorch's float32 kernels call the C library's asinhf/acoshf on every element,
+# and so does gradlab (through ctypes: gradlab/_sleef.py; NumPy's own where there is no libm).
+asinh = Op("asinh", "AsinhBackward0", _sleef.libm_everywhere("asinh", np.arcsinh), "asinh(a)", [
     Rule("self", "∂asinh(a)/∂a = 1/√(a² + 1)", lambda grad, self: grad * rsqrt(self * self + 1)),
 ], promote="float", method=True, tests=("real",), inplace_node="AsinhBackward1")
 
-acosh = Op("acosh", "AcoshBackward0", np.arccosh, "acosh(a)", [
+acosh = Op("acosh", "AcoshBackward0", _sleef.libm_everywhere("acosh", np.arccosh), "acosh(a)", [
     Rule("self", "∂acosh(a)/∂a = 1/√(a² − 1)", lambda grad, self: grad * rsqrt(self * self - 1)),
 ], promote="float", method=True, tests=("gt1",), inplace_node="AcoshBackward1")
 
-atanh = Op("atanh", "AtanhBackward0", _rounded(np.arctanh), "atanh(a)", [
+atanh = Op("atanh", "AtanhBackward0", _sleef.atanh, "atanh(a)", [
     Rule("self", "∂atanh(a)/∂a = 1/(1 − a²)", lambda grad, self: grad / (1 - self * self)),
 ], promote="float", method=True, tests=("unit",), inplace_node="AtanhBackward1")
 
-exp2 = Op("exp2", "Exp2Backward0", _rounded(np.exp2), "2 ** a", [
+# exp2, expm1, log1p, sinh, cosh, atanh: float32 as PyTorch's CPU kernels compute them (SLEEF's
+# functions, and the C library's on the tails of PyTorch's loop): gradlab/_sleef.py.
+exp2 = Op("exp2", "Exp2Backward0", _sleef.exp2, "2 ** a", [
     Rule("self", "∂2ᵃ/∂a = 2ᵃ·ln 2", lambda grad, result: grad * result * _LN2),
 ], promote="float", method=True, tests=("real",))
 
@@ -444,11 +478,11 @@ log10 = Op("log10", "Log10Backward0", _rounded(np.log10), "log10(a)", [
     Rule("self", "∂log₁₀(a)/∂a = 1/(a·ln 10)", lambda grad, self: grad / (self * _LN10)),
 ], promote="float", method=True, tests=("pos",))
 
-log1p = Op("log1p", "Log1PBackward0", _rounded(np.log1p), "log(1 + a)", [
+log1p = Op("log1p", "Log1PBackward0", _sleef.log1p, "log(1 + a)", [
     Rule("self", "∂ln(1 + a)/∂a = 1/(1 + a)", lambda grad, self: grad / (self + 1)),
 ], promote="float", method=True, tests=("pos",))
 
-expm1 = Op("expm1", "Expm1Backward0", _rounded(np.expm1), "exp(a) − 1", [
+expm1 = Op("expm1", "Expm1Backward0", _sleef.expm1, "exp(a) − 1", [
     Rule("self", "∂(eᵃ − 1)/∂a = eᵃ", lambda grad, result: grad * (result + 1)),
 ], promote="float", method=True, tests=("real",))
 
@@ -664,6 +698,42 @@ min_dim = Op("min", "MinBackward0", _take, "min(a, dim)", [
     Rule("self", "∂(min a)/∂aᵢ = 1 at the index returned, else 0", _at_index),
 ])
 
+
+
+def _by_count(grad, self, result, self_shape, dim, keepdim):
+    """PyTorch's scale_grad_by_count: the gradient split evenly among the elements equal to the
+    reduction's result (ties share)."""
+    g = _expand_back(grad, self_shape, dim, keepdim)
+    hit = like(g, (raw(self) == raw(_expand_back(result, self_shape, dim, keepdim))).astype(raw(g).dtype))
+    return g / _expand_back(sum_dim(hit, dim=dim, keepdim=keepdim), self_shape, dim, keepdim) * hit
+
+
+amax = Op("amax", "AmaxBackward0", lambda a, dim, keepdim: _contiguous(np.max(a, dim, keepdims=keepdim)),
+          "amax(a, dim)", [
+    Rule("self", "∂(max a)/∂aᵢ = 1/k at the k maximal elements, else 0", _by_count),
+])
+amin = Op("amin", "AminBackward0", lambda a, dim, keepdim: _contiguous(np.min(a, dim, keepdims=keepdim)),
+          "amin(a, dim)", [
+    Rule("self", "∂(min a)/∂aᵢ = 1/k at the k minimal elements, else 0", _by_count),
+])
+
+
+def _svd_grad(grad, self):
+    """PyTorch's svd_backward when only the singular values get a gradient: U·diag(g)·Vᴴ."""
+    if hasattr(grad, "_data"):  # U and Vᴴ depend on A too: gradlab has no rule for that
+        raise error("svd_double_backward")
+    u, _, vh = np.linalg.svd(self, full_matrices=False)
+    g = grad.astype(u.dtype, copy=False)
+    m, n = self.shape[-2:]
+    return u @ (g[..., None] * vh) if m >= n else (u * g[..., None, :]) @ vh
+
+
+# torch.linalg.svdvals (and the matrix 2-norms and nuclear norm built on it) record
+# LinalgSvdBackward0, the node of the full decomposition; gradlab's node has only S as output.
+svdvals = Op("linalg_svd", "LinalgSvdBackward0",
+             lambda a: np.linalg.svd(a, compute_uv=False).astype(a.dtype, copy=False), "σ(A)", [
+    Rule("self", "∂σᵢ/∂A = uᵢ vᵢᵀ", _svd_grad),
+])
 
 def _vector_norm(a, ord, dim, keepdim):
     x = np.abs(a)  # in the tensor's dtype, as PyTorch (a tiny float32's square underflows there too)

@@ -32,6 +32,7 @@ class Case:
     fd_dtype: str = "float64"         # input dtype for the finite-difference check
     dtypes: tuple | None = None       # per-input dtypes against torch (default: all float32)
     marks: tuple = field(default_factory=tuple)
+    differentiable: bool = True       # False: PyTorch records a node whose backward raises
 
     @property
     def id(self):
@@ -401,6 +402,50 @@ case("x % -2", lambda L, x: L.remainder(x, -2), A, op="remainder_scalar")
 case("x % y", lambda L, x, y: x % y, A, ((4,), "nonzero"), op="remainder")
 case("fmod(x, 1.5)", lambda L, x: L.fmod(x, 1.5), A, op="fmod_scalar")
 case("fmod(x, y)", lambda L, x, y: x.fmod(y), A, ((3, 4), "nonzero"), op="fmod")
+
+# -- matrix norms: amax/amin of vector norms, and singular values (svdvals). A singular value's
+# gradient u·vᵀ is only defined where it is simple and nonzero, so those inputs are a fixed
+# matrix with well-separated singular values (12, 6, 2) plus a small perturbation (‖0.1·x‖ < 1.1).
+
+def _separated(L, x):
+    d = L.zeros(3, 4)
+    d[0, 0], d[1, 1], d[2, 2] = 12.0, 6.0, 2.0
+    return 0.1 * x + d
+
+
+SV = dict(ops=("svdvals", "permute"))
+case("matrix_norm nuc", lambda L, x: L.linalg.matrix_norm(_separated(L, x), "nuc"), A,
+     op="sum_dim", **SV)
+case("matrix_norm 2", lambda L, x: L.linalg.matrix_norm(_separated(L, x), 2), A, op="amax", **SV)
+case("linalg.norm -2 of the transpose", lambda L, x: L.linalg.norm(_separated(L, x).t(), -2), A,
+     op="amin", **SV)
+case("matrix_norm 2 keepdim batch", lambda L, x: L.linalg.matrix_norm(
+     _separated(L, x[0]).unsqueeze(1) * L.tensor([1.0, 0.5]).reshape(1, 2, 1), 2, dim=(0, 2),
+     keepdim=True), ((1, 3, 4), "real"), op="permute", ops=("amax", "svdvals", "unsqueeze"))
+case("svdvals", lambda L, x: L.linalg.svdvals(_separated(L, x)), A, op="svdvals")
+case("matrix_norm 1", lambda L, x: L.linalg.matrix_norm(x, 1), A, op="amax", ops=("vector_norm",))
+case("matrix_norm -inf", lambda L, x: L.linalg.matrix_norm(x, -float("inf")), A, op="amin",
+     ops=("vector_norm",))
+case("linalg.norm inf dim=(2, 0)", lambda L, x: L.linalg.norm(x, float("inf"), dim=(2, 0)),
+     ((3, 2, 4), "real"), op="amax", ops=("vector_norm",))
+case("x.norm('nuc')", lambda L, x: _separated(L, x).norm("nuc"), A, op="sum_dim", **SV)
+case("x.amax(dims, keepdim)", lambda L, x: x.amax((0, 2), keepdim=True), ((3, 4, 2), "real"), op="amax")
+case("amin(x, 1)", lambda L, x: L.amin(x, 1), A, op="amin")
+case("amax ties", lambda L, x: x.amax(1), ((3, 4), "ties"), op="amax", fd=False)
+case("amax of all", lambda L, x: x.amax(), ((3, 4), "ties"), op="amax", fd=False)
+
+# -- floor division, and a number's remainder by a tensor: recorded, but PyTorch has no derivative
+# (a "NotImplemented" node whose backward raises the same error in both)
+
+ND = dict(fd=False, differentiable=False)
+case("x // 1.5", lambda L, x: x // 1.5, A, op="floor_divide_scalar", **ND)
+case("x // y", lambda L, x, y: L.floor_divide(x, y), A, ((4,), "nonzero"), op="floor_divide", **ND)
+case("-2 // x", lambda L, x: -2 // x, ((3, 4), "nonzero"), op="rfloor_divide", **ND)
+case("x.floor_divide_(y)", lambda L, x, y: (x * 1).floor_divide_(y), A, ((4,), "nonzero"),
+     op="floor_divide_inplace", ops=("mul",), **ND)
+case("x //= -2", lambda L, x: (x * 1).__ifloordiv__(-2), A, op="floor_divide_scalar_inplace",
+     ops=("mul",), **ND)
+case("3 % x", lambda L, x: L.remainder(3, x), ((3, 4), "nonzero"), op="rremainder", **ND)
 
 # -- split and chunk: one node per piece in gradlab (PyTorch: one node, several outputs) ---------
 

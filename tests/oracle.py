@@ -98,12 +98,13 @@ def upstream(shape, dtype, seed=0) -> np.ndarray:
 
 
 def run_both(f, *arrays, requires_grad=None, rtol=None, atol=None, grad_rtol=None, grad_atol=None,
-             seed=0, check_node=True):
+             seed=0, check_node=True, differentiable=True):
     """Run ``f(lib, *tensors)`` with gradlab and with torch on the same values; compare all.
 
     ``arrays`` are NumPy arrays (their dtype is kept). ``requires_grad`` gives one flag per
     input; by default every floating-point input requires grad. Returns ``(gradlab_out,
-    torch_out, gradlab_inputs, torch_inputs)`` for any further checks.
+    torch_out, gradlab_inputs, torch_inputs)`` for any further checks. ``differentiable=False``:
+    PyTorch has no derivative for the op, so backward must raise the same error in both.
     """
     if requires_grad is None:
         requires_grad = [np.asarray(a).dtype.kind == "f" for a in arrays]
@@ -118,6 +119,16 @@ def run_both(f, *arrays, requires_grad=None, rtol=None, atol=None, grad_rtol=Non
         assert node_name(g_out) == node_name(t_out), (
             f"grad_fn: gradlab {node_name(g_out)} != torch {node_name(t_out)}")
 
+    if not differentiable:
+        raised = []
+        for out in (g_out, t_out):
+            try:
+                out.sum().backward()
+                raised.append(None)
+            except RuntimeError as e:
+                raised.append(str(e))
+        assert raised[0] is not None and raised[0] == raised[1], f"backward: {raised}"
+        return g_out, t_out, g_in, t_in
     if t_out.requires_grad:
         if t_out.ndim == 0:
             g_out.backward()

@@ -197,6 +197,25 @@ CASES = {
     "tensor + None": "result = torch.ones(2) + None",
     "shapes (2,) + (3,)": "result = torch.ones(2) + torch.ones(3)",
     "int // 0": "result = torch.tensor([1]) // 0",
+    "int // int tensor with 0": "result = torch.tensor([1, 2]) // torch.tensor([1, 0])",
+    "number // int tensor with 0": "result = 7 // torch.tensor([0])",
+    "number % int tensor with 0": "result = 7 % torch.tensor([0])",
+    "int //= 0": """
+        a = torch.tensor([4])
+        a //= 0
+        result = a""",
+    "bool // bool": "result = torch.tensor([True]) // torch.tensor([True])",
+    "backward through //": """
+        x = torch.tensor([5., -6.], requires_grad=True)
+        (x // 2).sum().backward()""",
+    "backward through //=": """
+        x = torch.tensor([5., -6.], requires_grad=True)
+        y = x * 1
+        y //= 2
+        y.sum().backward()""",
+    "backward through number % tensor": """
+        x = torch.tensor([5., -6.], requires_grad=True)
+        (7 % x).sum().backward()""",
     "int % 0": "result = torch.tensor([1]) % torch.tensor([0])",
     "int ** -1": "result = torch.tensor([2]) ** -1",
     "bool - bool": "result = torch.tensor([True]) - torch.tensor([False])",
@@ -332,13 +351,8 @@ CASES = {
         result = torch.optim.SGD([x * 2], lr=0.1)""",
 }
 
-# Cases gradlab gets wrong today: `//` is an op gradlab doesn't have yet (floor_divide: a new
-# op, not a fix). Each must start passing when the op lands (strict xfail).
-CORE = "issue 13 class {}: needs an op gradlab doesn't have yet"
-AFTER_CORE_V2 = {
-    'int // 0': CORE.format(6),
-}
-
+# Cases gradlab gets wrong today (strict xfail: each must start passing when it is fixed).
+AFTER_CORE_V2 = {}
 
 def outcome(code, lib):
     """('error', type, message, raw) or ('ok', repr(result)); raw: the error is NumPy's own."""

@@ -90,7 +90,7 @@ def draw_inputs(data, c: Case):
 
 def check_case(c: Case, arrays):
     oracle.run_both(c.fn, *arrays, rtol=c.rtol, atol=c.atol, grad_rtol=c.rtol, grad_atol=c.atol,
-                    check_node=c.check_node)
+                    check_node=c.check_node, differentiable=c.differentiable)
 
 
 _SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -42,7 +42,7 @@ class Node:
     def name(self) -> str:
         # PyTorch's hand-written C++ nodes report their namespace; generated ones don't.
         name = type(self).__name__
-        return f"torch::autograd::{name}" if name in ("CopySlices", "CopyBackwards") else name
+        return f"torch::autograd::{name}" if name in ("CopySlices", "CopyBackwards", "NotImplemented") else name
 
     @property
     def next_functions(self):

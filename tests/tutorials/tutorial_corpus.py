@@ -708,8 +708,8 @@ for t in range(2000):
         d.grad = None
 
 print(f'Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)')
-""", needs=["float32 sin to the last bit (PyTorch's SLEEF kernel differs from the correctly "
-            "rounded sin for about 5% of inputs)"], note="docstrings and comments dropped")
+""", needs=["float32 sin to the last bit (PyTorch's is MKL's closed vmsSin, which differs from "
+            "the correctly rounded sin for about 5% of inputs)"], note="docstrings and comments dropped")
 
 case("two-layer-autograd", "two-layer-autograd", """\
 import torch
