@@ -41,13 +41,19 @@ to_dtype = Op("to", "ToCopyBackward0", lambda a, dtype: a.astype(dtype.np), "a.t
 
 def _embed_forward(g, shape, key):
     out = np.zeros(shape, dtype=g.dtype)
-    np.add.at(out, key, g)  # repeated indices accumulate
+    out[key] = g  # PyTorch copies into zeros (a -0.0 stays -0.0)
     return out
 
 
-def _embed(node_name):
+def _embed_add_forward(g, shape, key):
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, key, g)  # repeated indices accumulate, as index_put_(accumulate=True)
+    return out
+
+
+def _embed(node_name, forward=_embed_forward):
     # The backward of an indexing op, itself differentiable (its gradient indexes again).
-    return Op("embed", node_name, _embed_forward, "embed(g)", [
+    return Op("embed", node_name, forward, "embed(g)", [
         Rule("self", "the gradient is read back at the same positions",
              lambda grad, key: index(grad, key=key)),
     ])
@@ -55,7 +61,7 @@ def _embed(node_name):
 
 embed_select = _embed("SelectBackwardBackward0")
 embed_slice = _embed("SliceBackwardBackward0")
-embed_index = _embed("IndexPutImplBackward0")  # index_put_(accumulate=True) -> _index_put_impl_
+embed_index = _embed("IndexPutImplBackward0", _embed_add_forward)  # index_put_(accumulate=True) -> _index_put_impl_
 
 select = Op("select", "SelectBackward0", lambda a, key: a[key + (Ellipsis,)], "a[i]", [  # a 0-d view
     Rule("self", "the gradient goes to the selected position, 0 elsewhere",

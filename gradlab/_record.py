@@ -44,11 +44,39 @@ def record(op, *inputs, **params):
     if not _state.enabled:  # would have been recorded: the diagrams draw where the graph was cut
         out._cut = "inference_mode" if _state.inference else "no_grad"
         return out
+    if x._counter is None and _inference_only(op, inputs, params):
+        return out
     out._requires_grad = True
     out.grad_fn = make_node(op, inputs, out, params)
     if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
         _state.trace.append((out.grad_fn, inputs, params))
     return out
+
+
+# Ops whose Python number PyTorch wraps into a (normal) tensor: torch/csrc/utils/python_arg_parser.cpp
+# should_allow_numbers_as_tensors (add, sub, mul, div); rsub's composite kernel wraps its number too.
+_NUMBERS_AS_TENSORS = frozenset(("add", "sub", "mul", "div", "rsub"))
+
+
+def _inference_only(op, inputs, params):
+    """True when PyTorch would not record ``op`` although an input requires grad: an inference
+    tensor (made under inference_mode) has no autograd dispatch key, so outside the block an op
+    is recorded only if another of its tensor arguments is a normal tensor. Those include the
+    wrapped Python number of add/sub/mul/div and the index / condition tensors that gradlab passes
+    as arrays (``a[[0, 1]]``, ``where(a > 0, a, a)`` are recorded; ``a.sum()``, ``a * a`` not)."""
+    for x in inputs:
+        if isinstance(x, _t.Tensor):
+            if x._counter is not None:
+                return False
+        elif op.name in _NUMBERS_AS_TENSORS:
+            return False
+    if op.name == "rsub":
+        return False
+    for value in params.values():  # an index list becomes a tensor too
+        if isinstance(value, np.ndarray) or (
+                isinstance(value, tuple) and any(isinstance(k, (np.ndarray, list)) for k in value)):
+            return False
+    return True
 
 
 def _promoted(op, inputs, params):

@@ -77,8 +77,8 @@ class View(Tensor):
     def _requires_grad(self):
         if _REQUIRES_GRAD.__get__(self):
             return True
-        base = self._base
-        return base is not None and base._requires_grad
+        base = self._base  # (a view of an inference tensor is no differentiable view in PyTorch)
+        return base is not None and base._requires_grad and self._counter is not None
 
     @_requires_grad.setter
     def _requires_grad(self, value):

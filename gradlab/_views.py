@@ -336,6 +336,11 @@ class InPlaceMethods:
         if recording and "self" in op.saves:  # the rule needs the old value: keep a copy of it
             before = _t.Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
             before._accumulator = self._accumulator
+        if base is not None and self._requires_grad:
+            # PyTorch's CopySlices sends the gradient of the view's elements to the base's history,
+            # not through the view's own nodes (whose hooks, a retained grad, never run then).
+            before = _t.Tensor._make(before._data, True)
+            before.grad_fn = make_node(ops.as_strided, (base,), before, {"chain": self._view_chain})
         result = apply(op, before, *others, **params)
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise error("inplace_cast", self, result=_dtype.LEGACY_NAMES[result.dtype],

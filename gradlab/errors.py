@@ -647,6 +647,13 @@ ERRORS = {
         "a view of a leaf Variable that requires grad is being used in an in-place operation.",
         "{name} is a leaf that requires grad: assigning into it while recording would make its "
         "gradient wrong. Do the assignment inside `with torch.no_grad():`, or build a new tensor."),
+    "saved_detached_inplace": (
+        RuntimeError,
+        "Trying to use a saved tensor that has been detached in-place, i.e. with .detach_()."
+        "This is not supported, please use out-of-place `.detach()` instead",
+        "A tensor saved for backward (it had a grad_fn then) was detached in place afterwards, so "
+        "the graph can no longer reach what it came from. Use `y = y.detach()`, which leaves the "
+        "saved tensor alone."),
     "modified_inplace": (
         RuntimeError,
         "one of the variables needed for gradient computation has been modified by an inplace "

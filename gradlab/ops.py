@@ -99,9 +99,12 @@ class Op:
         """The names to save when only the inputs flagged in ``needed`` need a gradient."""
         names = self._saves_for.get(needed)
         if names is None:
-            names = tuple(dict.fromkeys(
-                k for i, flag in enumerate(needed) if flag
-                for k in self.rule(i).reads if k == "result" or k in self.inputs))
+            # As PyTorch's generated nodes: an input only when a needed rule reads it, the result
+            # whenever any rule does; in the order they are unpacked (and version-checked) in
+            # backward: inputs by name, then the result.
+            inputs = {k for i, flag in enumerate(needed) if flag
+                      for k in self.rule(i).reads if k in self.inputs and k != "result"}
+            names = tuple(sorted(inputs)) + (("result",) if "result" in self.saves else ())
             self._saves_for[needed] = names
         return names
 
@@ -276,7 +279,8 @@ pow_scalar = Op("pow", "PowBackward0", _pow_scalar, "a ** n", [
 ], promote="same", scalar="exponent")
 
 pow_tensor = Op("pow", "PowBackward1", np.power, "a ** b", [
-    Rule("self", "∂(aᵇ)/∂a = b·aᵇ⁻¹", lambda grad, self, other: masked_fill(
+    # (``result`` unused: PyTorch saves and checks it even when only the base needs a gradient)
+    Rule("self", "∂(aᵇ)/∂a = b·aᵇ⁻¹", lambda grad, self, other, result: masked_fill(
         grad * (other * pow_tensor(self, other - 1)), mask=raw(other == 0), value=0.0)),
     # (PyTorch multiplies the gradient by the masked term here, so a nan gradient stays nan)
     Rule("other", "∂(aᵇ)/∂b = aᵇ·ln a", lambda grad, self, other, result: grad * masked_fill(

@@ -254,6 +254,90 @@ def test_class7_random_bytes_are_described_not_called_a_pickle(tmp_path):
         gradlab.load(tmp_path / "text.pt")
 
 
+# -- what the 10,000-program fuzz run found after the class fixes (docs/fuzz_report.md) -------------
+
+def outcome(code, lib):
+    """What ``code`` leaves in ``r`` (requires_grad, grad_fn name, values), or what it raised."""
+    ns = {"torch": lib}
+    try:
+        exec(code, ns)
+    except Exception as e:  # noqa: BLE001 - compared below
+        return type(e).__name__, str(e)
+    r = ns["r"]
+    return r.requires_grad, type(r.grad_fn).__name__, np.round(values(r), 5).tolist()
+
+
+INFERENCE_LEAF = ("with torch.inference_mode():\n"
+                  "    a = torch.tensor([1., -2.], requires_grad=True)\n"
+                  "b = torch.tensor([3., 4.], requires_grad=True)\nc = torch.tensor([3., 4.])\n")
+
+
+@pytest.mark.parametrize("expr", [
+    "a.sum()", "a.exp()", "a.clamp(min=0)", "a * a", "torch.cat((a, a))", "a.t()", "a[0:1]",
+    "a.unsqueeze(0)", "a.relu()", "a.max()", "torch.softmax(a, 0)",          # not recorded
+    "a * 2", "2 * a", "a + 2", "a / 2", "a.add(2, alpha=3)", "a + c", "a * c", "a + b",
+    "torch.cat((a, c))", "torch.stack((a, c))", "torch.where(a > 0, a, c)", "a[[0, 1]]",
+    "a[a > 0]", "a.dot(c)",                                                  # recorded
+    "a * b", "a.dot(b)", "torch.maximum(a, c)",                              # would save `a`
+])
+def test_an_inference_leaf_outside_inference_mode_is_recorded_only_beside_a_normal_tensor(expr):
+    """An inference tensor has no autograd dispatch key: outside the block an op on it records
+    only when another of its tensor arguments is a normal tensor (a Python number of add / sub /
+    mul / div is wrapped in one), and then refuses to save it (seeds 11884, 13567, 12568, 537)."""
+    code = INFERENCE_LEAF + "r = " + expr
+    assert outcome(code, gradlab) == outcome(code, torch)
+
+
+def test_a_view_of_an_inference_tensor_never_requires_grad():
+    code = INFERENCE_LEAF + "v = a.t()\nr = v.requires_grad, v.is_leaf, v.grad_fn"
+    g, t = both(code)
+    assert t["r"] == (False, True, None) and g["r"] == t["r"]
+
+
+@pytest.mark.parametrize("code", [
+    # PowBackward1 keeps its result even when only the base needs a gradient (seed 12901)
+    "x = torch.tensor([0.5, 2.], requires_grad=True)\ny = x * 1\nt = y.pow(torch.tensor(-1.))\n"
+    "t.clamp_(-1, 1)\nt.sum().backward()",
+    # two saved tensors changed in place: the first in PyTorch's unpack order is named (seed 11345)
+    "x = torch.tensor([1., 2.], requires_grad=True)\ns = x.exp()\ne = x.sin()\nt = s.pow(e)\n"
+    "s.mul_(2)\ne.add_(1)\nt.sum().backward()",
+    "x = torch.tensor([1., 2.], requires_grad=True)\ns = x.exp()\ne = torch.tensor(2.)\n"
+    "t = s.pow(e)\ns.mul_(2)\ne.add_(1)\nt.sum().backward()",
+    "x = torch.tensor([1., 2.], requires_grad=True)\ns = x.exp()\no = x.sin()\nt = s * o\n"
+    "s.mul_(2)\no.add_(1)\nt.sum().backward()",
+    # a saved non-leaf detached in place (seed 15751); detached before it was saved is fine
+    "x = torch.tensor([1., 2.], requires_grad=True)\ns = x * 2\nt = s * x\ns.detach_()\n"
+    "t.sum().backward()",
+    "x = torch.tensor([1., 2.], requires_grad=True)\ns = x * 2\ns.detach_()\nt = s * x\n"
+    "t.sum().backward()",
+    "x = torch.tensor([1., 2.], requires_grad=True)\ns = x * 2\nt = s * x\ns.detach_()\n"
+    "s.add_(1)\nt.sum().backward()",
+], ids=["pow result", "pow: exponent first", "pow: exponent first (no grad)", "mul: other first",
+        "detach_ after saving", "detach_ before saving", "detach_ then add_"])
+def test_backward_checks_what_torch_saved_in_torchs_order(code):
+    expected = raised(code, torch)
+    assert raised(code, gradlab) == expected
+
+
+def test_the_gradient_of_a_slice_keeps_a_negative_zero():
+    """Slice/select backward copies into zeros (seed 2724): a -0.0 stays -0.0, so 1/grad is -inf."""
+    code = ("x = torch.tensor([2., -3., 1.], requires_grad=True)\nt = 1.5 / x[0:2]\n"
+            "g, = torch.autograd.grad((t / t).mean(), x, create_graph=True)\n"
+            "r = (1 / g).tolist()\ns = (1 / torch.autograd.grad((t / t).sum(), x)[0]).tolist()")
+    g, t = both(code)
+    assert t["r"][:2] == [-math.inf, -math.inf] and (g["r"], g["s"]) == (t["r"], t["s"])
+
+
+def test_an_inplace_op_through_a_view_bypasses_the_views_own_nodes():
+    """CopySlices sends the view's gradient to the base's history, not through the nodes of the
+    view's making: a retained grad on an intermediate view gets none (seed 3031)."""
+    code = ("x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)\ny = x * 1\n"
+            "v = y.unsqueeze(0)\nv.retain_grad()\nw = v.transpose(0, 2)\nw[0, 0] += 1\n"
+            "y.sum().backward()\nr = (v.grad, x.grad.tolist())")
+    g, t = both(code)
+    assert t["r"] == (None, [[1.0, 1.0], [1.0, 1.0]]) and g["r"] == t["r"]
+
+
 # -- where torch 2.13.0 itself is wrong: gradlab follows the math -----------------------------------------
 
 def test_hook_on_a_view_after_its_base_changed_in_place_follows_the_math():
