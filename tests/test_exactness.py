@@ -338,6 +338,28 @@ def test_an_inplace_op_through_a_view_bypasses_the_views_own_nodes():
     assert t["r"] == (None, [[1.0, 1.0], [1.0, 1.0]]) and g["r"] == t["r"]
 
 
+@pytest.mark.parametrize("expr", [
+    "x.mT.pow(y)", "x.mT * y", "x.mT + y", "torch.maximum(x.mT, y)", "x.mT > y", "y * x.mT",
+    "x.mT.sub(y, alpha=2)", "x.mT * y[0]", "x.mT * y[:, :1]", "z.permute(1, 0, 2) * w.permute(2, 1, 0)",
+    "w.permute(2, 1, 0) * z.permute(1, 0, 2)", "z.permute(1, 0, 2) * z.permute(1, 0, 2).contiguous()",
+    "z[:, ::2].transpose(0, 2) - z[:, 1:].permute(2, 1, 0)",
+    pytest.param("(x.mT * y).exp() * y", marks=pytest.mark.xfail(
+        strict=True, reason="only a view's layout is followed, not that of a result computed from "
+                            "one (docs/fuzz_report.md)")),
+])
+def test_an_elementwise_result_is_laid_out_like_its_first_input_as_in_torch(expr):
+    """TensorIterator follows the first input where the inputs' layouts disagree (NumPy: C order):
+    it shows in what flatten() records and in is_contiguous() (seed 10136)."""
+    code = ("x = torch.tensor([[1., 2., 3.], [4., 5., 6.]], requires_grad=True)\n"
+            "y = torch.tensor([[1., 2.], [3., 4.], [5., 6.]])\n"
+            "z = torch.arange(24.).reshape(2, 3, 4).requires_grad_()\n"
+            "w = torch.arange(24.).reshape(4, 2, 3)\n"
+            f"t = {expr}\nr = (type(t.float().flatten().grad_fn).__name__, t.is_contiguous(), "
+            "t.mT.is_contiguous(), t.tolist())")
+    g, t = both(code)
+    assert g["r"] == t["r"]
+
+
 # -- where torch 2.13.0 itself is wrong: gradlab follows the math -----------------------------------------
 
 def test_hook_on_a_view_after_its_base_changed_in_place_follows_the_math():
