@@ -317,9 +317,13 @@ class InPlaceMethods:
                     raise error("leaf_view_inplace", self)
             elif self.grad_fn is None and self._requires_grad:
                 raise error("leaf_inplace", self)
-        if (base is not None and op not in _FILLS and not (op is ops.copy and others[0] is self)
-                and _overlaps(self._data)):
-            raise error("overlapping_write")  # (one value everywhere is well defined: PyTorch fills)
+        region = None  # where to write, when not everywhere
+        if (op not in _FILLS and not (op is ops.copy and others[0] is self)
+                and (base is not None or self._data.flags.writeable) and _overlaps(self._data)):
+            if op is not ops.index_put:  # (one value everywhere is well defined: PyTorch fills)
+                raise error("overlapping_write")  # (gradlab's read-only gradients are copied below)
+            region = params["key"]  # PyTorch writes just the indexed elements, and warns
+            _warn_expanded_index_put(region, others[0])
         if op is not ops.copy_slices and op is not ops.index_put:  # (setitem checks its region)
             for o in others:
                 if isinstance(o, _t.Tensor) and _partial_overlap(self._data, o._data):
@@ -347,7 +351,10 @@ class InPlaceMethods:
                         target=_dtype.LEGACY_NAMES[self.dtype])
         if result._data.shape != self._data.shape:
             raise error("inplace_shape", self, out=list(self.shape), broadcast=list(result.shape))
-        self._data[...] = result._data
+        if region is None:
+            self._data[...] = result._data
+        else:
+            self._data[region] = result._data[region]
         if outside:
             raise error("inference_inplace", self)
         if self._counter is not None:
@@ -495,7 +502,24 @@ _FILLS = (ops.copy_slices, ops.fill, ops.fill_tensor, ops.zero)
 
 def _overlaps(array):
     """PyTorch's internal-overlap test: a dim of stride 0 (from expand) with more than one element."""
-    return array.size > 1 and any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
+    strides = array.strides
+    return 0 in strides and array.size > 1 and any(
+        st == 0 and n > 1 for st, n in zip(strides, array.shape))
+
+
+def _warn_expanded_index_put(key, value):
+    """PyTorch's index_put_ into a tensor with repeated elements warns (and writes); a bool mask
+    with one value goes on to masked_fill_, which warns too."""
+    warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor "
+                  "before performing this operation. This also applies to advanced indexing e.g. "
+                  "tensor[indices] = tensor", UserWarning, stacklevel=4)
+    parts = key if isinstance(key, tuple) else (key,)
+    size = value._data.size if isinstance(value, _t.Tensor) else 1
+    if (len(parts) == 1 and isinstance(parts[0], np.ndarray) and parts[0].dtype == np.bool_
+            and size == 1):
+        warnings.warn("Use of masked_fill_ on expanded tensors is deprecated. Please clone() the "
+                      "tensor before performing this operation. This also applies to advanced "
+                      "indexing e.g. tensor[mask] = scalar", UserWarning, stacklevel=4)
 
 
 def _partial_overlap(a, b):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import tracemalloc
+import warnings
 import zipfile
 
 import numpy as np
@@ -358,6 +359,31 @@ def test_an_elementwise_result_is_laid_out_like_its_first_input_as_in_torch(expr
             "t.mT.is_contiguous(), t.tolist())")
     g, t = both(code)
     assert g["r"] == t["r"]
+
+
+def run_warned(code, lib):
+    """What ``code`` leaves in ``r`` or raised, and the warnings it issued (torch's C++ location cut)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = outcome(code, lib)
+    return result, [(w.category.__name__, str(w.message).split(" (Triggered internally")[0])
+                    for w in caught]
+
+
+@pytest.mark.parametrize("code", [
+    "x = torch.tensor(2., requires_grad=True)\ne = (x * 1).expand(3)\ne[e > 0] = 5.\n"
+    "e.sum().backward()\nr = x.grad",
+    "x = torch.tensor(2., requires_grad=True)\ny = x * 1\ne = y.expand(3)\n"
+    "e[torch.tensor([True, True, False])] = 5.\nr = y",
+    "x = torch.tensor(2., requires_grad=True)\ny = x * 1\ne = y.expand(3)\ne[[0]] = 5.\nr = y",
+    "x = torch.ones(3, requires_grad=True)\ng, = torch.autograd.grad((x * 2).sum(), x, create_graph=True)\n"
+    "g[g > 0] = 0.\nr = g",
+    "e = torch.tensor(2.).expand(3).detach()\ne.mul_(2)\nr = e",
+])
+def test_writes_into_a_tensor_that_repeats_elements_as_in_torch(code):
+    """index_put_ (a mask or an index list) into an expanded tensor warns and writes the indexed
+    elements; other in-place ops on it raise, also on a detach() of it (seeds 3528, 25, 1879)."""
+    assert run_warned(code, gradlab) == run_warned(code, torch)
 
 
 # -- where torch 2.13.0 itself is wrong: gradlab follows the math -----------------------------------------
