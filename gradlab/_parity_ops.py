@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import error
-from .ops import Op, Rule, like, numel, reshape, zeros_like
+from .ops import Op, Rule, like, numel, raw, reshape, zeros_like
 
 __all__ = ["alias", "squeeze_all", "squeeze_matmul", "to_dtype", "embed_select", "embed_slice",
            "embed_index", "select", "unbind", "slice", "split", "split_with_sizes", "index", "copy_slices", "index_put",
@@ -172,9 +172,14 @@ as_strided_scatter = Op("as_strided_scatter", "AsStridedScatterBackward0", _scat
     Rule("self", "the gradient is read back at the view's positions",
          lambda grad, chain: as_strided(grad, chain=chain)),
 ])
+def _as_strided_grad(grad, self_shape, chain):
+    if numel(self_shape) == 0 or numel(grad.shape) == 0:  # PyTorch: fresh zeros, no history
+        return like(grad, np.zeros(self_shape, dtype=raw(grad).dtype))
+    return as_strided_scatter(grad, shape=self_shape, chain=chain)
+
+
 as_strided = Op("as_strided", "AsStridedBackward0", lambda a, chain: view_of(a, chain), "view of a", [
-    Rule("self", "the gradient goes to the elements the view covers, 0 elsewhere",
-         lambda grad, self_shape, chain: as_strided_scatter(grad, shape=self_shape, chain=chain)),
+    Rule("self", "the gradient goes to the elements the view covers, 0 elsewhere", _as_strided_grad),
 ], view=True)
 copy_slices_view = Op("copy_slices", "CopySlices", _write_view, "a with view(a) = b", [
     Rule("self", "elements the view overwrote get 0, the rest pass through",

@@ -13,6 +13,7 @@ from . import _dtype
 from ._dtype import result_type
 from .autograd.grad_mode import _state
 from .autograd.graph import make_node
+from .errors import error
 
 from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
 
@@ -76,7 +77,17 @@ def _inference_only(op, inputs, params):
         if isinstance(value, np.ndarray) or (
                 isinstance(value, tuple) and any(isinstance(k, (np.ndarray, list)) for k in value)):
             return False
+    kernel = _OUT_KERNELS.get(op.node_name)
+    if kernel is not None:
+        raise error("out_autograd", fn=kernel)
     return True
+
+
+# Ops whose PyTorch kernel writes its result through another op's out= overload: with only
+# inference tensors as inputs, that out= call (on a normal result) is what autograd sees, and it
+# refuses an input that requires grad (a.mean() on an inference leaf: "sum(): functions with out=...").
+_OUT_KERNELS = {"MeanBackward0": "sum", "MeanBackward1": "sum", "AbsBackward0": "abs",
+                "PowBackward2": "pow"}
 
 
 def _promoted(op, inputs, params):

@@ -238,6 +238,13 @@ ERRORS = {
         "Inference tensors do not track version counter.",
         "{name} was created under torch.inference_mode(), which skips the bookkeeping _version "
         "reads. Use `{plain}.clone()` (made outside inference mode) for a normal tensor."),
+    "out_autograd": (
+        RuntimeError,
+        "{fn}(): functions with out=... arguments don't support automatic differentiation, but one "
+        "of the arguments requires grad.",
+        "The input was made under torch.inference_mode() with requires_grad=True; outside the block "
+        "PyTorch computes this op through {fn}(..., out=result), which refuses an input that "
+        "requires grad. Make the input under torch.no_grad() instead, or use a `.clone()` of it."),
     "inference_saved": (
         RuntimeError,
         "Inference tensors cannot be saved for backward. Please do not use Tensors created in "

@@ -540,14 +540,15 @@ def _share(grad, winner, other):
                        value=0.0)
 
 
-maximum = Op("maximum", "MaximumBackward0", np.maximum, "max(a, b)", [
+# (operands swapped: of two equal values, 0.0 and -0.0, PyTorch keeps the first, NumPy the second)
+maximum = Op("maximum", "MaximumBackward0", lambda a, b: np.maximum(b, a), "max(a, b)", [
     Rule("self", "∂max(a,b)/∂a = 1 where a > b, ½ where a = b",
          lambda grad, self, other: _share(grad, self, other)),
     Rule("other", "∂max(a,b)/∂b = 1 where b > a, ½ where a = b",
          lambda grad, self, other: _share(grad, other, self)),
 ], promote="same")
 
-minimum = Op("minimum", "MinimumBackward0", np.minimum, "min(a, b)", [
+minimum = Op("minimum", "MinimumBackward0", lambda a, b: np.minimum(b, a), "min(a, b)", [
     Rule("self", "∂min(a,b)/∂a = 1 where a < b, ½ where a = b",
          lambda grad, self, other: _share(grad, other, self)),
     Rule("other", "∂min(a,b)/∂b = 1 where b < a, ½ where a = b",

@@ -280,6 +280,7 @@ INFERENCE_LEAF = ("with torch.inference_mode():\n"
     "torch.cat((a, c))", "torch.stack((a, c))", "torch.where(a > 0, a, c)", "a[[0, 1]]",
     "a[a > 0]", "a.dot(c)",                                                  # recorded
     "a * b", "a.dot(b)", "torch.maximum(a, c)",                              # would save `a`
+    "a.mean()", "a.mean(0)", "a.abs()", "2 ** a",                            # kernels with out=
 ])
 def test_an_inference_leaf_outside_inference_mode_is_recorded_only_beside_a_normal_tensor(expr):
     """An inference tensor has no autograd dispatch key: outside the block an op on it records
@@ -327,6 +328,27 @@ def test_the_gradient_of_a_slice_keeps_a_negative_zero():
             "r = (1 / g).tolist()\ns = (1 / torch.autograd.grad((t / t).sum(), x)[0]).tolist()")
     g, t = both(code)
     assert t["r"][:2] == [-math.inf, -math.inf] and (g["r"], g["s"]) == (t["r"], t["s"])
+
+
+def test_maximum_and_minimum_of_equal_values_keep_the_first_as_torch():
+    """maximum(0.0, -0.0) is 0.0 in PyTorch (the first), -0.0 in NumPy (seed 24255)."""
+    code = ("z = torch.tensor([0., -0., 1.])\nn = torch.tensor([-0., 0., 1.])\n"
+            "r = [(1 / f(p, q)).tolist() for f in (torch.maximum, torch.minimum) "
+            "for p, q in ((z, n), (n, z))]")
+    g, t = both(code)
+    assert t["r"][0] == [math.inf, -math.inf, 1.0] and g["r"] == t["r"]
+
+
+@pytest.mark.parametrize("code", [
+    "x = torch.tensor([[-0.5]], requires_grad=True)\ny = x + x\nv = y[:, 1:]\ny += 1\n"
+    "v.log().sum().backward(create_graph=True)",
+    "x = torch.tensor([], requires_grad=True)\ny = x.clone()\nw = y.t()\nv = y[None]\n"
+    "v.fill_(0.5)\n(1 / w).mean().backward(create_graph=True)",
+])
+def test_an_empty_views_gradient_under_create_graph_has_no_history(code):
+    """AsStridedBackward0 of an empty view (or base) gives fresh zeros (seeds 23625, 29436)."""
+    g, t = both(code + "\nr = (x.grad.requires_grad, x.grad.tolist())")
+    assert t["r"][0] is False and g["r"] == t["r"]
 
 
 def test_an_inplace_op_through_a_view_bypasses_the_views_own_nodes():
