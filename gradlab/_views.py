@@ -268,6 +268,10 @@ class InPlaceMethods:
                     raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
                 return self._inplace(ops.copy, value)
             return self._inplace(ops.fill_tensor, value=value)
+        if (_state.enabled and self._requires_grad and getattr(self, "_creation", None) is not None
+                and any(_makes_view(k) for k in parts)):
+            # PyTorch writes through self.unsqueeze(0): a view of this view, made in grad mode
+            raise _t.view_rebase_error(self._creation, "is being", self.unsqueeze(0).grad_fn)
         op = ops.index_put if _is_index_put(key) else ops.copy_slices
         if op is ops.copy_slices and self._base is not None and _overlaps(self._data) and not any(
                 _is_advanced(k) for k in parts):

@@ -351,6 +351,18 @@ def test_an_empty_views_gradient_under_create_graph_has_no_history(code):
     assert t["r"][0] is False and g["r"] == t["r"]
 
 
+@pytest.mark.parametrize("block", ["torch.no_grad()", "torch.set_grad_enabled(False)",
+                                   "torch.inference_mode()"])
+def test_a_0d_mask_write_into_a_no_grad_view_names_the_unsqueeze_view(block):
+    """``v[v > 0] = 0.`` on a 0-d view writes through ``v.unsqueeze(0)``, a view of the view
+    made in grad mode: "Output 0 of Unsqueeze is a view of a view which was created in ..." (seed
+    28546)."""
+    code = (f"x = torch.tensor([3., 0.5], requires_grad=True)\nwith {block}:\n    v = x[0, ...]\n"
+            "v[v > 0] = 0.")
+    expected = raised(code, torch)
+    assert expected is not None and raised(code, gradlab) == expected
+
+
 def test_an_inplace_op_through_a_view_bypasses_the_views_own_nodes():
     """CopySlices sends the view's gradient to the base's history, not through the nodes of the
     view's making: a retained grad on an intermediate view gets none (seed 3031)."""
