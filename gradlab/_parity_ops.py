@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import error
-from .ops import Op, Rule, like, numel, reshape, zeros_like
+from .ops import Op, Rule, like, numel, raw, reshape, zeros_like
 
 __all__ = ["alias", "squeeze_all", "squeeze_matmul", "to_dtype", "embed_select", "embed_slice",
            "embed_index", "select", "unbind", "slice", "split", "split_with_sizes", "index", "copy_slices", "index_put",
@@ -41,13 +41,19 @@ to_dtype = Op("to", "ToCopyBackward0", lambda a, dtype: a.astype(dtype.np), "a.t
 
 def _embed_forward(g, shape, key):
     out = np.zeros(shape, dtype=g.dtype)
-    np.add.at(out, key, g)  # repeated indices accumulate
+    out[key] = g  # PyTorch copies into zeros (a -0.0 stays -0.0)
     return out
 
 
-def _embed(node_name):
+def _embed_add_forward(g, shape, key):
+    out = np.zeros(shape, dtype=g.dtype)
+    np.add.at(out, key, g)  # repeated indices accumulate, as index_put_(accumulate=True)
+    return out
+
+
+def _embed(node_name, forward=_embed_forward):
     # The backward of an indexing op, itself differentiable (its gradient indexes again).
-    return Op("embed", node_name, _embed_forward, "embed(g)", [
+    return Op("embed", node_name, forward, "embed(g)", [
         Rule("self", "the gradient is read back at the same positions",
              lambda grad, key: index(grad, key=key)),
     ])
@@ -55,7 +61,7 @@ def _embed(node_name):
 
 embed_select = _embed("SelectBackwardBackward0")
 embed_slice = _embed("SliceBackwardBackward0")
-embed_index = _embed("IndexPutImplBackward0")  # index_put_(accumulate=True) -> _index_put_impl_
+embed_index = _embed("IndexPutImplBackward0", _embed_add_forward)  # index_put_(accumulate=True) -> _index_put_impl_
 
 select = Op("select", "SelectBackward0", lambda a, key: a[key + (Ellipsis,)], "a[i]", [  # a 0-d view
     Rule("self", "the gradient goes to the selected position, 0 elsewhere",
@@ -166,9 +172,14 @@ as_strided_scatter = Op("as_strided_scatter", "AsStridedScatterBackward0", _scat
     Rule("self", "the gradient is read back at the view's positions",
          lambda grad, chain: as_strided(grad, chain=chain)),
 ])
+def _as_strided_grad(grad, self_shape, chain):
+    if numel(self_shape) == 0 or numel(grad.shape) == 0:  # PyTorch: fresh zeros, no history
+        return like(grad, np.zeros(self_shape, dtype=raw(grad).dtype))
+    return as_strided_scatter(grad, shape=self_shape, chain=chain)
+
+
 as_strided = Op("as_strided", "AsStridedBackward0", lambda a, chain: view_of(a, chain), "view of a", [
-    Rule("self", "the gradient goes to the elements the view covers, 0 elsewhere",
-         lambda grad, self_shape, chain: as_strided_scatter(grad, shape=self_shape, chain=chain)),
+    Rule("self", "the gradient goes to the elements the view covers, 0 elsewhere", _as_strided_grad),
 ], view=True)
 copy_slices_view = Op("copy_slices", "CopySlices", _write_view, "a with view(a) = b", [
     Rule("self", "elements the view overwrote get 0, the rest pass through",

@@ -13,6 +13,7 @@ from . import _dtype
 from ._dtype import result_type
 from .autograd.grad_mode import _state
 from .autograd.graph import make_node
+from .errors import error
 
 from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
 
@@ -22,7 +23,7 @@ def record(op, *inputs, **params):
     # One pass over the inputs: their arrays, whether they share one dtype, whether any needs grad.
     arrays = []
     dtype = None  # the tensors' one dtype; False once they differ (or an input is no tensor)
-    wants_grad = False
+    wants_grad = inference = False  # (inference: an input that requires grad is an inference tensor)
     for x in inputs:
         kind = type(x)
         if kind is float or kind is int:
@@ -36,6 +37,8 @@ def record(op, *inputs, **params):
         arrays.append(data)
         if x._requires_grad:
             wants_grad = True
+            if x._counter is None:
+                inference = True
         if dtype is None:
             dtype = data.dtype
         elif data.dtype is not dtype:
@@ -53,6 +56,8 @@ def record(op, *inputs, **params):
         return out
     if not _state.enabled:  # would have been recorded: the diagrams draw where the graph was cut
         out._cut = "inference_mode" if _state.inference else "no_grad"
+        return out
+    if inference and _inference_only(op, inputs, params):
         return out
     out._requires_grad = True
     out.grad_fn = make_node(op, inputs, out, params)
@@ -72,6 +77,42 @@ def _view(op, base, data, params):
     out._creation = getattr(base, "_creation", None) or (
         "inference" if _state.inference else None if _state.enabled else "no_grad")
     return out
+
+
+# Ops whose Python number PyTorch wraps into a (normal) tensor: torch/csrc/utils/python_arg_parser.cpp
+# should_allow_numbers_as_tensors (add, sub, mul, div); rsub's composite kernel wraps its number too.
+_NUMBERS_AS_TENSORS = frozenset(("add", "sub", "mul", "div", "rsub"))
+
+
+def _inference_only(op, inputs, params):
+    """True when PyTorch would not record ``op`` although an input requires grad: an inference
+    tensor (made under inference_mode) has no autograd dispatch key, so outside the block an op
+    is recorded only if another of its tensor arguments is a normal tensor. Those include the
+    wrapped Python number of add/sub/mul/div and the index / condition tensors that gradlab passes
+    as arrays (``a[[0, 1]]``, ``where(a > 0, a, a)`` are recorded; ``a.sum()``, ``a * a`` not)."""
+    for x in inputs:
+        if isinstance(x, _t.Tensor):
+            if x._counter is not None:
+                return False
+        elif op.name in _NUMBERS_AS_TENSORS:
+            return False
+    if op.name == "rsub":
+        return False
+    for value in params.values():  # an index list becomes a tensor too
+        if isinstance(value, np.ndarray) or (
+                isinstance(value, tuple) and any(isinstance(k, (np.ndarray, list)) for k in value)):
+            return False
+    kernel = _OUT_KERNELS.get(op.node_name)
+    if kernel is not None:
+        raise error("out_autograd", fn=kernel)
+    return True
+
+
+# Ops whose PyTorch kernel writes its result through another op's out= overload: with only
+# inference tensors as inputs, that out= call (on a normal result) is what autograd sees, and it
+# refuses an input that requires grad (a.mean() on an inference leaf: "sum(): functions with out=...").
+_OUT_KERNELS = {"MeanBackward0": "sum", "MeanBackward1": "sum", "AbsBackward0": "abs",
+                "PowBackward2": "pow"}
 
 
 def _promoted(op, inputs, params):

@@ -166,6 +166,9 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         if self._base is not None:
             raise error("detach_view_inplace", self)
         if self.grad_fn is not None or self._requires_grad:
+            if self.grad_fn is not None:  # the nodes that saved it refuse it now, as PyTorch's
+                self._cut = autograd.graph.InPlaceDetach("detach_()")
+                self._cut.seq = next(autograd.graph._sequence)
             self.grad_fn = None
             self._requires_grad = False
         return self

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import ops
+from . import _layout, ops
 from ._tensor import Tensor
 from .autograd.graph import make_node
 from .errors import error
@@ -77,8 +77,8 @@ class View(Tensor):
     def _requires_grad(self):
         if _REQUIRES_GRAD.__get__(self):
             return True
-        base = self._base
-        return base is not None and base._requires_grad
+        base = self._base  # (a view of an inference tensor is no differentiable view in PyTorch)
+        return base is not None and base._requires_grad and self._counter is not None
 
     @_requires_grad.setter
     def _requires_grad(self, value):
@@ -92,6 +92,31 @@ class View(Tensor):
             return None                       # it requires grad, but no gradient reaches it
         return Tensor._edge(self)
 
+
+def _laid_out_as_torch(name):
+    """The elementwise binary method ``name`` of a view, its result laid out as PyTorch lays it
+    out (like the view, where NumPy would choose C order: ``gradlab._layout``)."""
+    plain = getattr(Tensor, name)
+
+    def method(self, other, *args, **kwargs):
+        out = plain(self, other, *args, **kwargs)
+        if isinstance(other, Tensor) and isinstance(out, Tensor):
+            data = _layout.relaid(out._data, self._data, other._data)
+            if data is not None:
+                out._data = data
+        return out
+    method.__name__ = name
+    method.__doc__ = plain.__doc__
+    return method
+
+
+for _name in ("__add__", "__sub__", "__mul__", "__truediv__", "__pow__", "__mod__", "add", "sub",
+              "mul", "multiply", "subtract", "div", "divide", "true_divide", "pow", "maximum",
+              "minimum", "remainder", "fmod", "__eq__", "__ne__", "__lt__", "__le__", "__gt__",
+              "__ge__", "eq", "ne", "lt", "le", "gt", "ge"):
+    if hasattr(Tensor, _name):
+        setattr(View, _name, _laid_out_as_torch(_name))
+View.__hash__ = Tensor.__hash__  # (defining __eq__ would drop it)
 
 # A view prints and names itself as what it is to a learner (type(v) is torch.Tensor in PyTorch).
 View.__name__ = View.__qualname__ = "Tensor"

@@ -268,6 +268,10 @@ class InPlaceMethods:
                     raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
                 return self._inplace(ops.copy, value)
             return self._inplace(ops.fill_tensor, value=value)
+        if (_state.enabled and self._requires_grad and getattr(self, "_creation", None) is not None
+                and any(_makes_view(k) for k in parts)):
+            # PyTorch writes through self.unsqueeze(0): a view of this view, made in grad mode
+            raise _t.view_rebase_error(self._creation, "is being", self.unsqueeze(0).grad_fn)
         op = ops.index_put if _is_index_put(key) else ops.copy_slices
         if op is ops.copy_slices and self._base is not None and _overlaps(self._data) and not any(
                 _is_advanced(k) for k in parts):
@@ -317,9 +321,13 @@ class InPlaceMethods:
                     raise error("leaf_view_inplace", self)
             elif self.grad_fn is None and self._requires_grad:
                 raise error("leaf_inplace", self)
-        if (base is not None and op not in _FILLS and not (op is ops.copy and others[0] is self)
-                and _overlaps(self._data)):
-            raise error("overlapping_write")  # (one value everywhere is well defined: PyTorch fills)
+        region = None  # where to write, when not everywhere
+        if (op not in _FILLS and not (op is ops.copy and others[0] is self)
+                and (base is not None or self._data.flags.writeable) and _overlaps(self._data)):
+            if op is not ops.index_put:  # (one value everywhere is well defined: PyTorch fills)
+                raise error("overlapping_write")  # (gradlab's read-only gradients are copied below)
+            region = params["key"]  # PyTorch writes just the indexed elements, and warns
+            _warn_expanded_index_put(region, others[0])
         if op is not ops.copy_slices and op is not ops.index_put:  # (setitem checks its region)
             for o in others:
                 if isinstance(o, _t.Tensor) and _partial_overlap(self._data, o._data):
@@ -336,13 +344,21 @@ class InPlaceMethods:
         if recording and "self" in op.saves:  # the rule needs the old value: keep a copy of it
             before = _t.Tensor._make(self._data.copy(), self._requires_grad, self.grad_fn)
             before._accumulator = self._accumulator
+        if base is not None and self._requires_grad:
+            # PyTorch's CopySlices sends the gradient of the view's elements to the base's history,
+            # not through the view's own nodes (whose hooks, a retained grad, never run then).
+            before = _t.Tensor._make(before._data, True)
+            before.grad_fn = make_node(ops.as_strided, (base,), before, {"chain": self._view_chain})
         result = apply(op, before, *others, **params)
         if not np.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
             raise error("inplace_cast", self, result=_dtype.LEGACY_NAMES[result.dtype],
                         target=_dtype.LEGACY_NAMES[self.dtype])
         if result._data.shape != self._data.shape:
             raise error("inplace_shape", self, out=list(self.shape), broadcast=list(result.shape))
-        self._data[...] = result._data
+        if region is None:
+            self._data[...] = result._data
+        else:
+            self._data[region] = result._data[region]
         if outside:
             raise error("inference_inplace", self)
         if self._counter is not None:
@@ -499,7 +515,24 @@ _FILLS = (ops.copy_slices, ops.fill, ops.fill_tensor, ops.zero)
 
 def _overlaps(array):
     """PyTorch's internal-overlap test: a dim of stride 0 (from expand) with more than one element."""
-    return array.size > 1 and any(st == 0 and n > 1 for st, n in zip(array.strides, array.shape))
+    strides = array.strides
+    return 0 in strides and array.size > 1 and any(
+        st == 0 and n > 1 for st, n in zip(strides, array.shape))
+
+
+def _warn_expanded_index_put(key, value):
+    """PyTorch's index_put_ into a tensor with repeated elements warns (and writes); a bool mask
+    with one value goes on to masked_fill_, which warns too."""
+    warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor "
+                  "before performing this operation. This also applies to advanced indexing e.g. "
+                  "tensor[indices] = tensor", UserWarning, stacklevel=4)
+    parts = key if isinstance(key, tuple) else (key,)
+    size = value._data.size if isinstance(value, _t.Tensor) else 1
+    if (len(parts) == 1 and isinstance(parts[0], np.ndarray) and parts[0].dtype == np.bool_
+            and size == 1):
+        warnings.warn("Use of masked_fill_ on expanded tensors is deprecated. Please clone() the "
+                      "tensor before performing this operation. This also applies to advanced "
+                      "indexing e.g. tensor[mask] = scalar", UserWarning, stacklevel=4)
 
 
 def _partial_overlap(a, b):

@@ -238,6 +238,13 @@ ERRORS = {
         "Inference tensors do not track version counter.",
         "{name} was created under torch.inference_mode(), which skips the bookkeeping _version "
         "reads. Use `{plain}.clone()` (made outside inference mode) for a normal tensor."),
+    "out_autograd": (
+        RuntimeError,
+        "{fn}(): functions with out=... arguments don't support automatic differentiation, but one "
+        "of the arguments requires grad.",
+        "The input was made under torch.inference_mode() with requires_grad=True; outside the block "
+        "PyTorch computes this op through {fn}(..., out=result), which refuses an input that "
+        "requires grad. Make the input under torch.no_grad() instead, or use a `.clone()` of it."),
     "inference_saved": (
         RuntimeError,
         "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
@@ -653,6 +660,13 @@ ERRORS = {
         "a view of a leaf Variable that requires grad is being used in an in-place operation.",
         "{name} is a leaf that requires grad: assigning into it while recording would make its "
         "gradient wrong. Do the assignment inside `with torch.no_grad():`, or build a new tensor."),
+    "saved_detached_inplace": (
+        RuntimeError,
+        "Trying to use a saved tensor that has been detached in-place, i.e. with .detach_()."
+        "This is not supported, please use out-of-place `.detach()` instead",
+        "A tensor saved for backward (it had a grad_fn then) was detached in place afterwards, so "
+        "the graph can no longer reach what it came from. Use `y = y.detach()`, which leaves the "
+        "saved tensor alone."),
     "modified_inplace": (
         RuntimeError,
         "one of the variables needed for gradient computation has been modified by an inplace "

@@ -101,12 +101,15 @@ class Op:
 
     def saves_for(self, needed):
         """What to save when only the inputs whose bits are set in ``needed`` need a gradient:
-        (name, input index) pairs, index -1 for the result. Computed once per op and mask."""
+        (name, input index) pairs, index -1 for the result. As PyTorch's generated nodes: an
+        input only when a needed rule reads it, the result whenever any rule does; in the order
+        they are unpacked (and version-checked) in backward: inputs by name, then the result."""
         pairs = self._saves_for.get(needed)
         if pairs is None:
-            names = dict.fromkeys(k for i in range(max(len(self.inputs), needed.bit_length()))
-                                  if needed >> i & 1 for k in self.rule(i).reads
-                                  if k == "result" or k in self.inputs)
+            inputs = {k for i in range(max(len(self.inputs), needed.bit_length()))
+                      if needed >> i & 1 for k in self.rule(i).reads
+                      if k in self.inputs and k != "result"}
+            names = tuple(sorted(inputs)) + (("result",) if "result" in self.saves else ())
             pairs = tuple((k, -1 if k == "result" else self.inputs.index(k)) for k in names)
             self._saves_for[needed] = pairs
         return pairs
@@ -282,7 +285,8 @@ pow_scalar = Op("pow", "PowBackward0", _pow_scalar, "a ** n", [
 ], promote="same", scalar="exponent")
 
 pow_tensor = Op("pow", "PowBackward1", np.power, "a ** b", [
-    Rule("self", "∂(aᵇ)/∂a = b·aᵇ⁻¹", lambda grad, self, other: masked_fill(
+    # (``result`` unused: PyTorch saves and checks it even when only the base needs a gradient)
+    Rule("self", "∂(aᵇ)/∂a = b·aᵇ⁻¹", lambda grad, self, other, result: masked_fill(
         grad * (other * pow_tensor(self, other - 1)), mask=raw(other == 0), value=0.0)),
     # (PyTorch multiplies the gradient by the masked term here, so a nan gradient stays nan)
     Rule("other", "∂(aᵇ)/∂b = aᵇ·ln a", lambda grad, self, other, result: grad * masked_fill(
@@ -584,14 +588,15 @@ def _share(grad, winner, other):
                        value=0.0)
 
 
-maximum = Op("maximum", "MaximumBackward0", np.maximum, "max(a, b)", [
+# (operands swapped: of two equal values, 0.0 and -0.0, PyTorch keeps the first, NumPy the second)
+maximum = Op("maximum", "MaximumBackward0", lambda a, b: np.maximum(b, a), "max(a, b)", [
     Rule("self", "∂max(a,b)/∂a = 1 where a > b, ½ where a = b",
          lambda grad, self, other: _share(grad, self, other)),
     Rule("other", "∂max(a,b)/∂b = 1 where b > a, ½ where a = b",
          lambda grad, self, other: _share(grad, other, self)),
 ], promote="same")
 
-minimum = Op("minimum", "MinimumBackward0", np.minimum, "min(a, b)", [
+minimum = Op("minimum", "MinimumBackward0", lambda a, b: np.minimum(b, a), "min(a, b)", [
     Rule("self", "∂min(a,b)/∂a = 1 where a < b, ½ where a = b",
          lambda grad, self, other: _share(grad, other, self)),
     Rule("other", "∂min(a,b)/∂b = 1 where b < a, ½ where a = b",

@@ -536,8 +536,10 @@ def _through_view(read_view):
     return f
 
 
+# (mul reads the view's elements from the base's history, as_strided, not through t and select:
+# PyTorch's CopySlices sends their gradient to the base, past the view's own nodes)
 case("y.t()[1].mul_(w): base", _through_view(False), A, ((3,), "real"), op="copy_slices_view",
-     ops=("mul", "select", "t"))
+     ops=("mul", "as_strided"))
 case("y.t()[1].mul_(w): view", _through_view(True), A, ((3,), "real"), op="mul",
      ops=("as_strided", "copy_slices_view"))
 # Its second derivative records the scatter back into the base; PyTorch's double-backward node

@@ -246,13 +246,45 @@ class SavedTensor:
 
     def unpack(self, node, tensors=True):
         if self.counter[0] != self.version:
-            raise _modified_error(self, node)
-        if self.tensor is not None:
-            return self.tensor if tensors else self.tensor._data
+            raise _unpack_error(node, self)
+        t = self.tensor
+        if t is not None:
+            if t._cut.__class__ is InPlaceDetach:
+                _check_detached(self, node)
+            return t if tensors else t._data
         if not tensors:
             return self.array
         from .._tensor import Tensor
         return Tensor._make(self.array, self.requires_grad, node if self.requires_grad else None)
+
+
+class InPlaceDetach(str):
+    """``Tensor._cut`` of a non-leaf detached in place ("detach_()" in the diagrams); ``seq``: the
+    nodes made before it saved the tensor as a non-leaf, and PyTorch refuses to unpack it there."""
+
+
+def _detached(saved, node):
+    t = saved.tensor
+    return (t is not None and t._cut.__class__ is InPlaceDetach and node.seq < t._cut.seq
+            and t.grad_fn is None)
+
+
+def _check_detached(saved, node):
+    if _detached(saved, node):
+        raise _unpack_error(node, saved)
+
+
+def _unpack_error(node, failed):
+    """PyTorch unpacks a node's saved tensors in order (inputs by name, then the result) before
+    any rule runs, checking each for an in-place detach_(), then for an in-place change: the
+    first that fails names the error."""
+    for saved in (*node._saved.values(), failed):
+        if type(saved) is SavedTensor:
+            if _detached(saved, node):
+                return error("saved_detached_inplace")
+            if saved.counter[0] != saved.version:
+                return _modified_error(saved, node)
+    return _modified_error(failed, node)  # (not reached: ``failed`` itself fails)
 
 
 def _modified_error(saved, node):
