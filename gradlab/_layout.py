@@ -5,7 +5,7 @@ PyTorch like the first input that has a preference; the layout shows later, when
 ``view()`` can or cannot reuse the memory (``ViewBackward0`` or ``UnsafeViewBackward0``), in
 ``is_contiguous()`` and in how matmul folds. Only a first input that is not C-contiguous can make
 them differ; and since only views (and what is computed from them) are not C-contiguous, the
-check runs in the binary methods of views only (``gradlab._view.View``).
+check runs in the binary methods of views only (``gradlab._view_tensor.View``).
 """
 from __future__ import annotations
 

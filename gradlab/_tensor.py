@@ -585,4 +585,4 @@ for _op in TABLE_METHODS:
     setattr(Tensor, _op.name + "_", _table_inplace_method(_op))
 
 
-from ._view import View, view_rebase_error  # noqa: E402,F401  (a Tensor subclass)
+from ._view_tensor import View, view_rebase_error  # noqa: E402,F401  (a Tensor subclass)
