@@ -354,5 +354,5 @@ def test_an_input_that_gets_no_gradient_says_why():
         "b = the number 2: needs no gradient",
         "b = c, a constant: needs no gradient",
         "b = d, cut off by detach(): needs no gradient",
-        "b = e, computed under no_grad: needs no gradient",
+        "b = e, made under no_grad: needs no gradient",
     ])

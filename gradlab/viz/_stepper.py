@@ -151,8 +151,8 @@ def _reduction(node, j, raw):
     return f"{_model.shape_text(shape)} → {_model.shape_text(target)}: summed over {where}"
 
 
-_CUT_TEXT = {"detach()": "cut off by detach()", "no_grad": "computed under no_grad",
-             "inference_mode": "computed under inference_mode"}
+_CUT_TEXT = {"detach()": "cut off by detach()", "no_grad": "made under no_grad",
+             "inference_mode": "made under inference_mode"}
 
 
 def _no_gradient_input(value, names):
