@@ -10,7 +10,7 @@ import warnings as _warnings
 # them, for gradlab's own modules only (cheaper than numpy.errstate around every op).
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradlab(\.|$)")
 
-from . import autograd, cuda, linalg, ops, random as _random
+from . import autograd, backends, cuda, linalg, ops, random as _random
 from ._device import device
 from ._legacy import BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor
 from ._repr import set_printoptions

@@ -215,12 +215,21 @@ sub = Op("sub", "SubBackward0", np.subtract, "a − b", [
 
 # ``a.add(b, alpha=k)`` / ``a.sub(b, alpha=k)``: one node, as PyTorch records (not a MulBackward0
 # for b·k): the scaled input's gradient is scaled too.
-add_alpha = Op("add", "AddBackward0", lambda a, b, alpha: np.add(a, b * alpha),
+def _fma32(a, b, alpha):
+    """``a + alpha·b`` rounded once in float32: PyTorch's kernel is a fused multiply-add (alpha
+    itself rounded to float32 first). Computed in float64 (the product is exact there) and rounded
+    once more; other dtypes round the product and the sum."""
+    if a.dtype == np.float32 and b.dtype == np.float32:
+        return (a.astype(np.float64) + b.astype(np.float64) * float(np.float32(alpha))).astype(np.float32)
+    return np.add(a, b * alpha)
+
+
+add_alpha = Op("add", "AddBackward0", lambda a, b, alpha: _fma32(a, b, alpha),
                "a + k·b", [
     Rule("self", "∂(a+k·b)/∂a = 1", lambda grad: grad),
     Rule("other", "∂(a+k·b)/∂b = k", lambda grad, alpha: grad * alpha),
 ], promote="same")
-sub_alpha = Op("sub", "SubBackward0", lambda a, b, alpha: np.subtract(a, b * alpha),
+sub_alpha = Op("sub", "SubBackward0", lambda a, b, alpha: _fma32(a, b, -alpha),
                "a − k·b", [
     Rule("self", "∂(a−k·b)/∂a = 1", lambda grad: grad),
     Rule("other", "∂(a−k·b)/∂b = −k", lambda grad, alpha: grad * -alpha),
@@ -358,8 +367,16 @@ sigmoid = Op("sigmoid", "SigmoidBackward0", _sigmoid, "sigmoid(a)", [
     Rule("self", "∂σ(a)/∂a = σ(a)·(1 − σ(a))", lambda grad, result: grad * (1 - result) * result),
 ], promote="float", method=True, tests=("wide", "real"))
 
+def _one_minus_square(y):
+    """``1 − y²`` as PyTorch's tanh backward computes it in float32: one fused multiply-add, one
+    rounding (float64 holds y² exactly). Tensors (create_graph) keep the plain formula."""
+    if not hasattr(y, "_data") and y.dtype == np.float32:
+        return (1 - np.square(y, dtype=np.float64)).astype(np.float32)
+    return 1 - y * y
+
+
 tanh = Op("tanh", "TanhBackward0", np.tanh, "tanh(a)", [
-    Rule("self", "∂tanh(a)/∂a = 1 − tanh²(a)", lambda grad, result: grad * (1 - result * result)),
+    Rule("self", "∂tanh(a)/∂a = 1 − tanh²(a)", lambda grad, result: grad * _one_minus_square(result)),
 ], promote="float", method=True, tests=("wide", "real"))
 
 

@@ -23,6 +23,9 @@ class Generator:
     def initial_seed(self):
         return self._seed
 
+    def __repr__(self):  # PyTorch's class lives in its C extension
+        return f"<torch._C.Generator object at {id(self):#x}>"
+
 
 default_generator = Generator()
 

@@ -41,12 +41,15 @@ def printouts(library):
 
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+# PyTorch's C++ warnings end with the build machine's source path; gradlab has no C++ to name.
+_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")
 _SUFFIX = re.compile(r",\s*(grad_fn|requires_grad|dtype)=")
 _NUMBER = re.compile(r"\s*-?(?:\d+\.\d*|\.\d+|\d+)(?:e[+-]?\d+)?\s*")
 
 
 def normalize(text, mask):
     text = _ADDRESS.sub("0x…", text)
+    text = _TRIGGERED.sub("", text)
     if mask == "numbers":
         text = _NUMBER.sub("#", text)
         # Whether a repr's suffix wraps to its own line depends on the numbers' widths too.

@@ -1308,3 +1308,5 @@ case("llm-training-loop-fixed", "llm-appendix-a", [_LLM_NET] + _LLM_DATA + [
                        "        p.copy_(torch.linspace(-0.5, 0.5, p.numel()).reshape(p.shape))\noptimizer = torch.optim.SGD")] + _LLM_EVAL,
      cells=True,
      note="shuffle=False and initial weights set to a fixed pattern, so that the numbers can be compared")
+
+import corpus_more  # noqa: E402,F401  (more cases: makemore 2 and 4, dlwpt, uvadlc, mrdbourke)
