@@ -854,6 +854,10 @@ ERRORS = {
         "mean(): could not infer output dtype. Input dtype must be either a floating point or "
         "complex dtype. Got: {legacy}",
         "The mean of integers is not an integer. Convert first: `{plain}.float().mean()`."),
+    "var_int": (
+        RuntimeError,
+        "std and var only support floating point and complex dtypes",
+        "A variance is a float even for whole numbers. Convert first: `{plain}.float().var()`."),
     "reduce_empty": (
         RuntimeError,
         "{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "

@@ -369,9 +369,10 @@ sigmoid = Op("sigmoid", "SigmoidBackward0", _sigmoid, "sigmoid(a)", [
 
 def _one_minus_square(y):
     """``1 − y²`` as PyTorch's tanh backward computes it in float32: one fused multiply-add, one
-    rounding (float64 holds y² exactly). Tensors (create_graph) keep the plain formula."""
-    if not hasattr(y, "_data") and y.dtype == np.float32:
-        return (1 - np.square(y, dtype=np.float64)).astype(np.float32)
+    rounding (float64 holds y² exactly). Under create_graph the rule records the plain formula."""
+    from .autograd.grad_mode import _state
+    if raw(y).dtype == np.float32 and not (hasattr(y, "_data") and _state.enabled):
+        return like(y, (1 - np.square(raw(y), dtype=np.float64)).astype(np.float32))
     return 1 - y * y
 
 
@@ -641,6 +642,46 @@ mean_dim = Op("mean", "MeanBackward1", _mean_dim, "mean(a, dim)", [
          _expand_back(grad, self_shape, dim, keepdim) / numel([self_shape[d] for d in dim])),
 ])
 
+
+# -- var and std (tutorials' batch norm by hand) -----------------------------------------------
+# PyTorch accumulates float32 in float64 (Welford), so float64 and one rounding give its values.
+def _var(a, dim, correction, keepdim):
+    x = a.astype(np.float64) if a.dtype == np.float32 else a
+    n = numel([a.shape[d] for d in dim])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = x.mean(axis=dim, keepdims=True)
+        out = np.square(x - mean).sum(axis=dim, keepdims=keepdim) / builtins.max(n - correction, 0)
+    return _contiguous(np.asarray(out).astype(a.dtype))
+
+
+def _var_backward(grad, self, self_shape, dim, correction, keepdim):
+    """PyTorch's var_backward: (2 / (N − correction)) · grad · (a − mean(a))."""
+    n = numel([self_shape[d] for d in dim])
+    centred = self - mean_dim_of(self, dim)
+    return _expand_back(grad, self_shape, dim, keepdim) * (2.0 / (n - correction)) * centred
+
+
+def mean_dim_of(x, dim):
+    if hasattr(x, "_data"):
+        return x.mean(dim, keepdim=True)
+    return _mean_dim(x, dim, True)
+
+
+var = Op("var", "VarBackward0", _var, "var(a) = Σ(aᵢ − ā)² / (N − c)", [
+    Rule("self", "∂var/∂aᵢ = 2(aᵢ − ā) / (N − c)", _var_backward),
+])
+std = Op("std", "StdBackward0", lambda a, dim, correction, keepdim: _std(a, dim, correction, keepdim),
+         "std(a) = √var(a)", [
+    Rule("self", "∂std/∂aᵢ = (aᵢ − ā) / ((N − c) · std)", lambda grad, self, result, self_shape, dim,
+         correction, keepdim: _var_backward(
+             masked_fill(grad / (result * 2), mask=raw(result) == 0, value=0.0),
+             self, self_shape, dim, correction, keepdim)),
+])
+
+
+def _std(a, dim, correction, keepdim):
+    x = a.astype(np.float64) if a.dtype == np.float32 else a
+    return _contiguous(np.sqrt(_var(x, dim, correction, keepdim)).astype(a.dtype))
 
 def _evenly(grad, self, result):
     s, r = raw(self), raw(result)

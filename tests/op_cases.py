@@ -173,6 +173,15 @@ case("mean 3-D (-1,0) keepdim", lambda L, x: x.mean((-1, 0), keepdim=True), ((2,
      op="mean_dim")
 case("sum 0-d", lambda L, x: x.sum(), ((), "real"), op="sum_all")
 case("mean 0-d", lambda L, x: x.mean(), ((), "real"), op="mean_all")
+# var and std: Bessel's correction by default, unbiased=False, correction=, a bool first argument
+case("var", lambda L, x: x.var(), ((3, 4), "real"), op="var")
+case("var(0,keepdim,unbiased)", lambda L, x: x.var(0, keepdim=True, unbiased=True), ((3, 4), "real"), op="var")
+case("var(1,unbiased=False)", lambda L, x: x.var(1, unbiased=False), ((3, 4), "real"), op="var")
+case("torch.var(x,(0,2),correction=2)", lambda L, x: L.var(x, (0, 2), correction=2), ((3, 2, 4), "real"), op="var")
+case("var(False)", lambda L, x: x.var(False), ((3, 4), "real"), op="var")
+case("std", lambda L, x: x.std(), ((3, 4), "real"), op="std")
+case("std(-1,keepdim)", lambda L, x: x.std(-1, keepdim=True), ((3, 4), "real"), op="std")
+case("torch.std(x,0,unbiased=False)", lambda L, x: L.std(x, 0, unbiased=False), ((3, 4), "real"), op="std")
 
 for _dom in ["real", "ties"]:
     X = ((3, 4), _dom)

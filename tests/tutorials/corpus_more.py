@@ -412,14 +412,13 @@ _BP_NOTE = _TEN_NOTE + "; the lecture's markdown-only and plotting cells dropped
 _BP_FIX_NOTE = _BP_NOTE + "; parameters and the minibatch fixed patterns instead of random draws"
 case("zth-backprop-ex1", "zth-backprop", _BP_HEAD + [_BP_EX1], cells=True, mask="numbers", note=_BP_NOTE)
 case("zth-backprop-ex1-fixed", "zth-backprop", _fixed(_BP_HEAD, _BP_FIX) + [_BP_EX1], cells=True, note=_BP_FIX_NOTE,
-     needs=["float32 x ** -0.5 and its backward (x ** -1.5) to PyTorch's last bit"])
+     needs=["float32 x ** -1.5 (pow's backward for x ** -0.5) to PyTorch's last bit (its SLEEF pow)"])
 case("zth-backprop-cross-entropy", "zth-backprop", _BP_HEAD + _BP_EX2, cells=True, mask="numbers", note=_BP_NOTE)
 case("zth-backprop-cross-entropy-fixed", "zth-backprop", _fixed(_BP_HEAD, _BP_FIX) + _BP_EX2, cells=True,
      note=_BP_FIX_NOTE, needs=["F.cross_entropy and F.softmax forward to PyTorch's last float32 bit"])
-case("zth-backprop-batchnorm", "zth-backprop", _BP_HEAD + [_BP_EX1] + _BP_EX3, cells=True, mask="numbers", note=_BP_NOTE,
-     needs=["Tensor.var"])
+case("zth-backprop-batchnorm", "zth-backprop", _BP_HEAD + [_BP_EX1] + _BP_EX3, cells=True, mask="numbers", note=_BP_NOTE)
 case("zth-backprop-batchnorm-fixed", "zth-backprop", _fixed(_BP_HEAD, _BP_FIX) + [_BP_EX1] + _BP_EX3, cells=True,
-     note=_BP_FIX_NOTE, needs=["Tensor.var", "float32 x ** -0.5 and its backward (x ** -1.5) to PyTorch's last bit"])
+     note=_BP_FIX_NOTE, needs=["float32 x ** -1.5 (pow's backward for x ** -0.5) to PyTorch's last bit (its SLEEF pow)"])
 
 # == Deep Learning with PyTorch, chapter 5: the thermometer, by autograd and by optim =================
 
@@ -540,7 +539,7 @@ training_loop(
     params = params,
     t_u = t_u, # <2> 
     t_c = t_c)
-"""], cells=True, needs=["Adam's float32 update rounded as PyTorch's fused lerp_/addcmul_/addcdiv_ kernels"])
+"""], cells=True, needs=["float32 sqrt to PyTorch's last bit (Adam's denominator; its running averages match)"])
 
 _DL_SPLIT = ["""\
 n_samples = t_u.shape[0]
