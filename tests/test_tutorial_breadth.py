@@ -157,3 +157,17 @@ def test_no_degrees_of_freedom_warns_and_gives_nan_as_torch(code):
         messages = [str(w.message).split(" (Triggered internally")[0] for w in caught]
         results.append((repr(value), messages))
     assert results[0] == results[1]
+
+
+def test_float_arange_matches_torchs_kernel_to_the_bit():
+    """torch.arange(0, 1, 0.02) and friends: PyTorch's vectorised fill, not start + i·step."""
+    rng = np.random.default_rng(4)
+    for k in range(300):
+        start = float(rng.uniform(-5, 5)) if k % 4 else float(rng.integers(-5, 5))
+        step = float(rng.uniform(0.001, 0.5)) * (1 if k % 3 else -1)
+        end = start + step * int(rng.integers(0, 2000)) + step / 3
+        for name in ("float32", "float64"):
+            ours = gradlab.arange(start, end, step, dtype=getattr(gradlab, name)).numpy()
+            theirs = torch.arange(start, end, step, dtype=getattr(torch, name)).numpy()
+            assert np.array_equal(ours, theirs), (start, end, step, name)
+    assert gradlab.arange(0, 1, 0.02).tolist() == torch.arange(0, 1, 0.02).tolist()

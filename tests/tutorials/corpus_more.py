@@ -415,7 +415,8 @@ case("zth-backprop-ex1-fixed", "zth-backprop", _fixed(_BP_HEAD, _BP_FIX) + [_BP_
      needs=["float32 x ** -1.5 (pow's backward for x ** -0.5) to PyTorch's last bit (its SLEEF pow)"])
 case("zth-backprop-cross-entropy", "zth-backprop", _BP_HEAD + _BP_EX2, cells=True, mask="numbers", note=_BP_NOTE)
 case("zth-backprop-cross-entropy-fixed", "zth-backprop", _fixed(_BP_HEAD, _BP_FIX) + _BP_EX2, cells=True,
-     note=_BP_FIX_NOTE, needs=["F.cross_entropy and F.softmax forward to PyTorch's last float32 bit"])
+     note=_BP_FIX_NOTE,
+     needs=["float32 exp to PyTorch's last bit (the softmax written out by hand; F.cross_entropy matches)"])
 case("zth-backprop-batchnorm", "zth-backprop", _BP_HEAD + [_BP_EX1] + _BP_EX3, cells=True, mask="numbers", note=_BP_NOTE)
 case("zth-backprop-batchnorm-fixed", "zth-backprop", _fixed(_BP_HEAD, _BP_FIX) + [_BP_EX1] + _BP_EX3, cells=True,
      note=_BP_FIX_NOTE, needs=["float32 x ** -1.5 (pow's backward for x ** -0.5) to PyTorch's last bit (its SLEEF pow)"])
@@ -1063,5 +1064,4 @@ case("mdb-workflow", "mdb-workflow", _MDB_DATA + _MDB_MODEL, cells=True, mask="n
 case("mdb-workflow-fixed", "mdb-workflow", _MDB_DATA + _fixed(_MDB_MODEL, [
     ("model_0 = LinearRegressionModel()\n", "model_0 = LinearRegressionModel()\nwith torch.no_grad():\n"
      "    model_0.weights.fill_(0.3367)\n    model_0.bias.fill_(0.1288)\n")]), cells=True,
-    note=_MDB_NOTE + "; model_0's weights set to the values the notebook prints for torch.manual_seed(42)",
-    needs=["L1Loss + SGD float32 training to the last bit (an ulp apart after ten steps: not yet traced)"])
+    note=_MDB_NOTE + "; model_0's weights set to the values the notebook prints for torch.manual_seed(42)")
