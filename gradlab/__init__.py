@@ -61,7 +61,7 @@ for _name in [op.name for op in _TABLE_METHODS] + [
         "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
         "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum", "minimum",
         "numel", "isfinite", "allclose", "equal", "logical_not", "norm", "split", "chunk",
-        "remainder", "fmod", "var", "std"]:
+        "remainder", "fmod", "var", "std", "tril", "triu"]:
     globals()[_name] = _method(_name)
 
 

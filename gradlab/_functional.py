@@ -304,6 +304,17 @@ class FunctionalMethods:
             return apply(ops.mean_all, t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
 
+    def tril(self, diagonal=0):
+        return self._triangle(ops.tril, diagonal)
+
+    def triu(self, diagonal=0):
+        return self._triangle(ops.triu, diagonal)
+
+    def _triangle(self, op, diagonal):
+        if self._data.ndim < 2:
+            raise error("tril_dims", self, name=op.name, ndim=self._data.ndim)
+        return apply(op, self, diagonal=int(diagonal))
+
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
         return self._spread(ops.var, dim, unbiased, keepdim, correction)
 

@@ -683,6 +683,36 @@ def _std(a, dim, correction, keepdim):
     x = a.astype(np.float64) if a.dtype == np.float32 else a
     return _contiguous(np.sqrt(_var(x, dim, correction, keepdim)).astype(a.dtype))
 
+# -- tril/triu and embedding (tutorials' attention masks and character embeddings) -------------
+def _triangle(np_fn, method):
+    def keep(x, diagonal):
+        return getattr(x, method)(diagonal) if hasattr(x, "_data") else np_fn(x, diagonal)
+    return keep
+
+
+_tril, _triu = _triangle(np.tril, "tril"), _triangle(np.triu, "triu")
+tril = Op("tril", "TrilBackward0", lambda a, diagonal: np.tril(a, diagonal), "tril(a)", [
+    Rule("self", "∂tril(a)/∂a = 1 on and below the diagonal, 0 above", lambda grad, diagonal: _tril(grad, diagonal)),
+])
+triu = Op("triu", "TriuBackward0", lambda a, diagonal: np.triu(a, diagonal), "triu(a)", [
+    Rule("self", "∂triu(a)/∂a = 1 on and above the diagonal, 0 below", lambda grad, diagonal: _triu(grad, diagonal)),
+])
+
+
+def _embedding_grad(grad, self_shape, indices, padding_idx):
+    """Each looked-up row's gradient is added into its row, in the order of the lookups, as
+    PyTorch's index_add_; the padding row gets none."""
+    if padding_idx is not None:
+        keep = (indices != padding_idx)[..., None]
+        grad = grad * like(grad, keep.astype(raw(grad).dtype))
+    return embed_index(grad, shape=self_shape, key=(indices,))
+
+
+embedding = Op("embedding", "EmbeddingBackward0", lambda a, indices, padding_idx: a[indices],
+               "weight[indices]", [
+    Rule("self", "row i of the gradient goes to the row it looked up (repeats add up)", _embedding_grad),
+])
+
 def _evenly(grad, self, result):
     s, r = raw(self), raw(result)
     mask = (s == r) | ((s != s) & (r != r))  # a NaN maximum: NaNs share

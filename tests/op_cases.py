@@ -173,6 +173,15 @@ case("mean 3-D (-1,0) keepdim", lambda L, x: x.mean((-1, 0), keepdim=True), ((2,
      op="mean_dim")
 case("sum 0-d", lambda L, x: x.sum(), ((), "real"), op="sum_all")
 case("mean 0-d", lambda L, x: x.mean(), ((), "real"), op="mean_all")
+# tril/triu and embedding (a lookup whose rows repeat: their gradients add up)
+case("tril", lambda L, x: x.tril(), ((3, 4), "real"), op="tril")
+case("torch.tril(x,-1)", lambda L, x: L.tril(x, -1), ((2, 3, 4), "real"), op="tril")
+case("triu(1)", lambda L, x: x.triu(1), ((4, 3), "real"), op="triu")
+case("torch.triu(x,diagonal=-2)", lambda L, x: L.triu(x, diagonal=-2), ((3, 4), "real"), op="triu")
+case("F.embedding", lambda L, x: L.nn.functional.embedding(L.tensor([[1, 3, 1], [0, 1, 4]]), x),
+     ((5, 3), "real"), op="embedding")
+case("F.embedding(padding_idx)", lambda L, x: L.nn.functional.embedding(L.tensor([2, 1, 2, 0]), x, padding_idx=2),
+     ((3, 4), "real"), op="embedding", fd=False)  # the padding row's gradient is 0 by definition
 # var and std: Bessel's correction by default, unbiased=False, correction=, a bool first argument
 case("var", lambda L, x: x.var(), ((3, 4), "real"), op="var")
 case("var(0,keepdim,unbiased)", lambda L, x: x.var(0, keepdim=True, unbiased=True), ((3, 4), "real"), op="var")

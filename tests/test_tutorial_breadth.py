@@ -171,3 +171,16 @@ def test_float_arange_matches_torchs_kernel_to_the_bit():
             theirs = torch.arange(start, end, step, dtype=getattr(torch, name)).numpy()
             assert np.array_equal(ours, theirs), (start, end, step, name)
     assert gradlab.arange(0, 1, 0.02).tolist() == torch.arange(0, 1, 0.02).tolist()
+
+
+def test_module_list_embedding_and_tril_print_what_torch_prints():
+    """tests/fixtures/breadth_names.py under each library: reprs (ModuleList's runs of identical
+    modules), lookups and their gradients (repeats add up, the padding row gets none), tril/triu
+    and the attention-mask idiom, and torch's errors."""
+    import os
+    script = os.path.join(os.path.dirname(__file__), "fixtures", "breadth_names.py")
+    outs = [subprocess.run([sys.executable, script, lib], capture_output=True, text=True, timeout=120)
+            for lib in ("gradlab", "torch")]
+    assert outs[0].returncode == outs[1].returncode == 0, outs[0].stderr + outs[1].stderr
+    assert outs[0].stdout == outs[1].stdout
+    assert outs[1].stdout.count("\n") > 80

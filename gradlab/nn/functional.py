@@ -280,3 +280,21 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     _check_bce_dtype(input, target)
     return apply(ops.binary_cross_entropy_with_logits, input, target, weight=_loss_weight(weight, target),
                  pos_weight=_loss_weight(pos_weight, target), reduction=reduction)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """Row ``i`` of ``weight`` for each index ``i`` in ``input`` (a new last dimension):
+    ``EmbeddingBackward0``; the row ``padding_idx`` gets no gradient."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise error("embedding_unsupported")
+    if input.dtype not in (_dtype.int64, _dtype.int32):
+        raise error("embedding_index_type", input, legacy=f"torch.{_dtype.LEGACY_NAMES[input.dtype]}Tensor")
+    indices, rows = input._data, weight.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        bad = int(indices.max()) if indices.max() >= rows else int(indices.min())
+        raise error("embedding_index_range", input, bad=bad, rows=rows, last=rows - 1)
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows
+    return apply(ops.embedding, weight, indices=indices.astype(np.int64), padding_idx=padding_idx)
+
