@@ -3,6 +3,7 @@ PyTorch's fused float32 kernels (``add(b, alpha=k)``, tanh's backward) to the bi
 index, ``float()``'s once-per-process warning, ``torch.backends.cudnn``, the Generator's repr."""
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -184,3 +185,26 @@ def test_module_list_embedding_and_tril_print_what_torch_prints():
     assert outs[0].returncode == outs[1].returncode == 0, outs[0].stderr + outs[1].stderr
     assert outs[0].stdout == outs[1].stdout
     assert outs[1].stdout.count("\n") > 80
+
+
+@pytest.mark.parametrize("call, std", [
+    ("kaiming_normal_(w)", math.sqrt(2.0 / 400)),
+    ("kaiming_normal_(w, mode='fan_out', nonlinearity='relu')", math.sqrt(2.0 / 300)),
+    ("kaiming_normal_(w, a=0.2)", math.sqrt(2.0 / (1 + 0.04) / 400)),
+    ("xavier_normal_(w, gain=2.0)", 2.0 * math.sqrt(2.0 / 700)),
+])
+def test_normal_initialisations_have_torchs_spread(call, std):
+    """Random values differ from torch's by design; their spread is the formula's (torch's own
+    sample is the oracle for the formula, to sampling error: 120,000 draws, ±1.5%)."""
+    stds = []
+    for lib in (gradlab, torch):
+        w = lib.empty(300, 400)
+        out = eval("lib.nn.init." + call, {"lib": lib, "w": w})
+        assert out is w and w.shape == (300, 400) and w.dtype == lib.float32 and not w.requires_grad
+        stds.append(float(w.std()))
+    assert abs(stds[0] - std) < 0.015 * std and abs(stds[1] - std) < 0.015 * std
+    with pytest.raises(ValueError) as ours:
+        gradlab.nn.init.kaiming_normal_(gradlab.empty(3, 4), mode="fan")
+    with pytest.raises(ValueError) as theirs:
+        torch.nn.init.kaiming_normal_(torch.empty(3, 4), mode="fan")
+    assert str(ours.value).splitlines()[0] == str(theirs.value)

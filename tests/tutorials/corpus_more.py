@@ -1065,3 +1065,193 @@ case("mdb-workflow-fixed", "mdb-workflow", _MDB_DATA + _fixed(_MDB_MODEL, [
     ("model_0 = LinearRegressionModel()\n", "model_0 = LinearRegressionModel()\nwith torch.no_grad():\n"
      "    model_0.weights.fill_(0.3367)\n    model_0.bias.fill_(0.1288)\n")]), cells=True,
     note=_MDB_NOTE + "; model_0's weights set to the values the notebook prints for torch.manual_seed(42)")
+
+
+# == makemore part 3: a deeper MLP with batch norm, written as PyTorch-like classes ================
+
+SOURCES["zth-bn"] = (ZTH, "lectures/makemore/makemore_part3_bn.ipynb", "73c3fcc741f0ec104ca850b1fb0df90e7e8d4cde")
+_BN_LAYERS = """\
+# Let's train a deeper network
+# The classes we create here are the same API as nn.Module in PyTorch
+
+class Linear:
+  
+  def __init__(self, fan_in, fan_out, bias=True):
+    self.weight = torch.randn((fan_in, fan_out), generator=g) / fan_in**0.5
+    self.bias = torch.zeros(fan_out) if bias else None
+  
+  def __call__(self, x):
+    self.out = x @ self.weight
+    if self.bias is not None:
+      self.out += self.bias
+    return self.out
+  
+  def parameters(self):
+    return [self.weight] + ([] if self.bias is None else [self.bias])
+
+
+class BatchNorm1d:
+  
+  def __init__(self, dim, eps=1e-5, momentum=0.1):
+    self.eps = eps
+    self.momentum = momentum
+    self.training = True
+    # parameters (trained with backprop)
+    self.gamma = torch.ones(dim)
+    self.beta = torch.zeros(dim)
+    # buffers (trained with a running 'momentum update')
+    self.running_mean = torch.zeros(dim)
+    self.running_var = torch.ones(dim)
+  
+  def __call__(self, x):
+    # calculate the forward pass
+    if self.training:
+      xmean = x.mean(0, keepdim=True) # batch mean
+      xvar = x.var(0, keepdim=True) # batch variance
+    else:
+      xmean = self.running_mean
+      xvar = self.running_var
+    xhat = (x - xmean) / torch.sqrt(xvar + self.eps) # normalize to unit variance
+    self.out = self.gamma * xhat + self.beta
+    # update the buffers
+    if self.training:
+      with torch.no_grad():
+        self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * xmean
+        self.running_var = (1 - self.momentum) * self.running_var + self.momentum * xvar
+    return self.out
+  
+  def parameters(self):
+    return [self.gamma, self.beta]
+
+class Tanh:
+  def __call__(self, x):
+    self.out = torch.tanh(x)
+    return self.out
+  def parameters(self):
+    return []
+
+n_embd = 10 # the dimensionality of the character embedding vectors
+n_hidden = 100 # the number of neurons in the hidden layer of the MLP
+g = torch.Generator().manual_seed(2147483647) # for reproducibility
+
+C = torch.randn((vocab_size, n_embd),            generator=g)
+layers = [
+  Linear(n_embd * block_size, n_hidden, bias=False), BatchNorm1d(n_hidden), Tanh(),
+  Linear(           n_hidden, n_hidden, bias=False), BatchNorm1d(n_hidden), Tanh(),
+  Linear(           n_hidden, n_hidden, bias=False), BatchNorm1d(n_hidden), Tanh(),
+  Linear(           n_hidden, n_hidden, bias=False), BatchNorm1d(n_hidden), Tanh(),
+  Linear(           n_hidden, n_hidden, bias=False), BatchNorm1d(n_hidden), Tanh(),
+  Linear(           n_hidden, vocab_size, bias=False), BatchNorm1d(vocab_size),
+]
+# layers = [
+#   Linear(n_embd * block_size, n_hidden), Tanh(),
+#   Linear(           n_hidden, n_hidden), Tanh(),
+#   Linear(           n_hidden, n_hidden), Tanh(),
+#   Linear(           n_hidden, n_hidden), Tanh(),
+#   Linear(           n_hidden, n_hidden), Tanh(),
+#   Linear(           n_hidden, vocab_size),
+# ]
+
+with torch.no_grad():
+  # last layer: make less confident
+  layers[-1].gamma *= 0.1
+  #layers[-1].weight *= 0.1
+  # all other layers: apply gain
+  for layer in layers[:-1]:
+    if isinstance(layer, Linear):
+      layer.weight *= 1.0 #5/3
+
+parameters = [C] + [p for layer in layers for p in layer.parameters()]
+print(sum(p.nelement() for p in parameters)) # number of parameters in total
+for p in parameters:
+  p.requires_grad = True
+"""
+_BN_TRAIN = """\
+# same optimization as last time
+max_steps = 200000
+batch_size = 32
+lossi = []
+ud = []
+
+for i in range(max_steps):
+  
+  # minibatch construct
+  ix = torch.randint(0, Xtr.shape[0], (batch_size,), generator=g)
+  Xb, Yb = Xtr[ix], Ytr[ix] # batch X,Y
+  
+  # forward pass
+  emb = C[Xb] # embed the characters into vectors
+  x = emb.view(emb.shape[0], -1) # concatenate the vectors
+  for layer in layers:
+    x = layer(x)
+  loss = F.cross_entropy(x, Yb) # loss function
+  
+  # backward pass
+  for layer in layers:
+    layer.out.retain_grad() # AFTER_DEBUG: would take out retain_graph
+  for p in parameters:
+    p.grad = None
+  loss.backward()
+  
+  # update
+  lr = 0.1 if i < 150000 else 0.01 # step learning rate decay
+  for p in parameters:
+    p.data += -lr * p.grad
+
+  # track stats
+  if i % 10000 == 0: # print every once in a while
+    print(f'{i:7d}/{max_steps:7d}: {loss.item():.4f}')
+  lossi.append(loss.log10().item())
+  with torch.no_grad():
+    ud.append([((lr*p.grad).std() / p.data.std()).log10().item() for p in parameters])
+
+  if i >= 1000:
+    break # AFTER_DEBUG: would take out obviously to run full optimization
+"""
+_BN_STATS = ["""\
+for i, layer in enumerate(layers[:-1]): # note: exclude the output layer
+  if isinstance(layer, Tanh):
+    t = layer.out
+    print('layer %d (%10s): mean %+.2f, std %.2f, saturated: %.2f%%' % (i, layer.__class__.__name__, t.mean(), t.std(), (t.abs() > 0.97).float().mean()*100))
+""", """\
+for i, layer in enumerate(layers[:-1]): # note: exclude the output layer
+  if isinstance(layer, Tanh):
+    t = layer.out.grad
+    print('layer %d (%10s): mean %+f, std %e' % (i, layer.__class__.__name__, t.mean(), t.std()))
+""", """\
+for i,p in enumerate(parameters):
+  t = p.grad
+  if p.ndim == 2:
+    print('weight %10s | mean %+f | std %e | grad:data ratio %e' % (tuple(p.shape), t.mean(), t.std(), t.std() / p.std()))
+""", """\
+@torch.no_grad() # this decorator disables gradient tracking
+def split_loss(split):
+  x,y = {
+    'train': (Xtr, Ytr),
+    'val': (Xdev, Ydev),
+    'test': (Xte, Yte),
+  }[split]
+  emb = C[x] # (N, block_size, n_embd)
+  x = emb.view(emb.shape[0], -1) # concat into (N, block_size * n_embd)
+  for layer in layers:
+    x = layer(x)
+  loss = F.cross_entropy(x, y)
+  print(split, loss.item())
+
+# put layers into eval mode
+for layer in layers:
+  layer.training = False
+split_loss('train')
+split_loss('val')
+"""]
+_BN_NOTE = _TEN_NOTE + "; the histogram plots dropped from the statistics cells (their printed lines kept)"
+case("zth-bn-deep", "zth-bn", _BP_HEAD[:4] + [_BN_LAYERS, _BN_TRAIN] + _BN_STATS, cells=True, mask="numbers",
+     note=_BN_NOTE)
+case("zth-bn-deep-fixed", "zth-bn", _BP_HEAD[:4] + _fixed([_BN_LAYERS, _BN_TRAIN], [
+    ("torch.randn((fan_in, fan_out), generator=g)", "torch.linspace(-1.7, 1.5, fan_in * fan_out).view(fan_out, fan_in).T"),
+    ("torch.randn((vocab_size, n_embd),            generator=g)", "torch.linspace(-1, 1, vocab_size * n_embd).view(vocab_size, n_embd)"),
+    ("torch.randint(0, Xtr.shape[0], (batch_size,), generator=g)", "torch.arange(i, i + 5 * batch_size, 5) % Xtr.shape[0]"),
+    ("if i >= 1000:", "if i >= 20:")]) + _BN_STATS, cells=True,
+    note=_BN_NOTE + "; the weights and minibatches fixed patterns instead of random draws, 20 steps",
+    needs=["float32 tanh forward to PyTorch's last bit (NumPy's differs on 12-39% of inputs: through five "
+           "tanh layers and 20 steps the gradients' statistics differ in the fourth digit)"])

@@ -44,7 +44,8 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 # PyTorch's C++ warnings end with the build machine's source path; gradlab has no C++ to name.
 _TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")
 _SUFFIX = re.compile(r",\s*(grad_fn|requires_grad|dtype)=")
-_NUMBER = re.compile(r"\s*-?(?:\d+\.\d*|\.\d+|\d+)(?:e[+-]?\d+)?\s*")
+# A number's sign is part of it ('%+.2f' prints +0.01 or -0.01 as the draws fall).
+_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:e[+-]?\d+)?\s*")
 
 
 def normalize(text, mask):
