@@ -1255,3 +1255,291 @@ case("zth-bn-deep-fixed", "zth-bn", _BP_HEAD[:4] + _fixed([_BN_LAYERS, _BN_TRAIN
     note=_BN_NOTE + "; the weights and minibatches fixed patterns instead of random draws, 20 steps",
     needs=["float32 tanh forward to PyTorch's last bit (NumPy's differs on 12-39% of inputs: through five "
            "tanh layers and 20 steps the gradients' statistics differ in the fourth digit)"])
+
+# == PyTorch tutorials: What is torch.nn really? (up to the CNN) ====================================
+
+SOURCES["nn-tutorial"] = ("pytorch/tutorials", "beginner_source/nn_tutorial.py", "764a8d6aed986f155098d91ea55a1f0c95b26dd8")
+# mnist.pkl.gz (a download) replaced by 320 training and 128 validation rows of 784 fixed "pixels"
+# in [0, 1), the label of each the position of its largest first ten pixels (a linear model can learn it).
+_MNIST = """\
+import numpy as np
+pixels = np.arange(448 * 784).reshape(448, 784)
+images = ((pixels * 7919 + pixels // 784 * 104729) % 1000 / 1000).astype(np.float32)
+labels = images[:, :10].argmax(1).astype(np.int64)
+((x_train, y_train), (x_valid, y_valid)) = ((images[:320], labels[:320]), (images[320:], labels[320:]))
+print(x_train.shape)
+"""
+_NN_SCRATCH = """\
+import torch
+
+x_train, y_train, x_valid, y_valid = map(
+    torch.tensor, (x_train, y_train, x_valid, y_valid)
+)
+n, c = x_train.shape
+print(x_train, y_train)
+print(x_train.shape)
+print(y_train.min(), y_train.max())
+
+import math
+
+weights = torch.randn(784, 10) / math.sqrt(784)
+weights.requires_grad_()
+bias = torch.zeros(10, requires_grad=True)
+
+def log_softmax(x):
+    return x - x.exp().sum(-1).log().unsqueeze(-1)
+
+def model(xb):
+    return log_softmax(xb @ weights + bias)
+
+bs = 64  # batch size
+
+xb = x_train[0:bs]  # a mini-batch from x
+preds = model(xb)  # predictions
+preds[0], preds.shape
+print(preds[0], preds.shape)
+
+
+def nll(input, target):
+    return -input[range(target.shape[0]), target].mean()
+
+loss_func = nll
+
+yb = y_train[0:bs]
+print(loss_func(preds, yb))
+
+
+def accuracy(out, yb):
+    preds = torch.argmax(out, dim=1)
+    return (preds == yb).float().mean()
+
+print(accuracy(preds, yb))
+
+lr = 0.5  # learning rate
+epochs = 2  # how many epochs to train for
+
+for epoch in range(epochs):
+    for i in range((n - 1) // bs + 1):
+        #         set_trace()
+        start_i = i * bs
+        end_i = start_i + bs
+        xb = x_train[start_i:end_i]
+        yb = y_train[start_i:end_i]
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        with torch.no_grad():
+            weights -= weights.grad * lr
+            bias -= bias.grad * lr
+            weights.grad.zero_()
+            bias.grad.zero_()
+
+print(loss_func(model(xb), yb), accuracy(model(xb), yb))
+
+import torch.nn.functional as F
+
+loss_func = F.cross_entropy
+
+def model(xb):
+    return xb @ weights + bias
+
+print(loss_func(model(xb), yb), accuracy(model(xb), yb))
+"""
+_NN_NOTE = ("mnist.pkl.gz (a download) replaced by 448 rows of fixed pixels (320 to train, 128 to validate); "
+            "the image plot and the IPython debugger import dropped")
+_NN_WEIGHTS = [("torch.randn(784, 10) / math.sqrt(784)", "torch.linspace(-1, 1, 7840).view(10, 784).T / math.sqrt(784)")]
+case("nn-tutorial-scratch", "nn-tutorial", _MNIST + _NN_SCRATCH, mask="numbers", note=_NN_NOTE)
+case("nn-tutorial-scratch-fixed", "nn-tutorial", _MNIST + _fixed([_NN_SCRATCH], _NN_WEIGHTS)[0],
+     note=_NN_NOTE + "; the random weights replaced by a fixed pattern",
+     needs=["float32 784-long matrix products in BLAS's order (ulps apart, grown by ten steps at lr=0.5; "
+           "the untrained predictions and loss match)"])
+_NN_REFACTOR = """\
+from torch import nn
+
+class Mnist_Logistic(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weights = nn.Parameter(torch.randn(784, 10) / math.sqrt(784))
+        self.bias = nn.Parameter(torch.zeros(10))
+
+    def forward(self, xb):
+        return xb @ self.weights + self.bias
+
+model = Mnist_Logistic()
+
+print(loss_func(model(xb), yb))
+
+def fit():
+    for epoch in range(epochs):
+        for i in range((n - 1) // bs + 1):
+            start_i = i * bs
+            end_i = start_i + bs
+            xb = x_train[start_i:end_i]
+            yb = y_train[start_i:end_i]
+            pred = model(xb)
+            loss = loss_func(pred, yb)
+
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= p.grad * lr
+                model.zero_grad()
+
+fit()
+
+print(loss_func(model(xb), yb))
+
+class Mnist_Logistic(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(784, 10)
+
+    def forward(self, xb):
+        return self.lin(xb)
+
+model = Mnist_Logistic()
+print(loss_func(model(xb), yb))
+
+fit()
+
+print(loss_func(model(xb), yb))
+
+from torch import optim
+
+def get_model():
+    model = Mnist_Logistic()
+    return model, optim.SGD(model.parameters(), lr=lr)
+
+model, opt = get_model()
+print(loss_func(model(xb), yb))
+
+for epoch in range(epochs):
+    for i in range((n - 1) // bs + 1):
+        start_i = i * bs
+        end_i = start_i + bs
+        xb = x_train[start_i:end_i]
+        yb = y_train[start_i:end_i]
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+print(loss_func(model(xb), yb))
+
+from torch.utils.data import TensorDataset
+
+train_ds = TensorDataset(x_train, y_train)
+
+model, opt = get_model()
+
+for epoch in range(epochs):
+    for i in range((n - 1) // bs + 1):
+        xb, yb = train_ds[i * bs: i * bs + bs]
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+print(loss_func(model(xb), yb))
+
+from torch.utils.data import DataLoader
+
+train_ds = TensorDataset(x_train, y_train)
+train_dl = DataLoader(train_ds, batch_size=bs)
+
+model, opt = get_model()
+
+for epoch in range(epochs):
+    for xb, yb in train_dl:
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+print(loss_func(model(xb), yb))
+
+train_ds = TensorDataset(x_train, y_train)
+train_dl = DataLoader(train_ds, batch_size=bs, shuffle=True)
+
+valid_ds = TensorDataset(x_valid, y_valid)
+valid_dl = DataLoader(valid_ds, batch_size=bs * 2)
+
+model, opt = get_model()
+
+for epoch in range(epochs):
+    model.train()
+    for xb, yb in train_dl:
+        pred = model(xb)
+        loss = loss_func(pred, yb)
+
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+    model.eval()
+    with torch.no_grad():
+        valid_loss = sum(loss_func(model(xb), yb) for xb, yb in valid_dl)
+
+    print(epoch, valid_loss / len(valid_dl))
+
+
+def loss_batch(model, loss_func, xb, yb, opt=None):
+    loss = loss_func(model(xb), yb)
+
+    if opt is not None:
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+    return loss.item(), len(xb)
+
+import numpy as np
+
+def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
+    for epoch in range(epochs):
+        model.train()
+        for xb, yb in train_dl:
+            loss_batch(model, loss_func, xb, yb, opt)
+
+        model.eval()
+        with torch.no_grad():
+            losses, nums = zip(
+                *[loss_batch(model, loss_func, xb, yb) for xb, yb in valid_dl]
+            )
+        val_loss = np.sum(np.multiply(losses, nums)) / np.sum(nums)
+
+        print(epoch, val_loss)
+
+
+def get_data(train_ds, valid_ds, bs):
+    return (
+        DataLoader(train_ds, batch_size=bs, shuffle=True),
+        DataLoader(valid_ds, batch_size=bs * 2),
+    )
+
+train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+model, opt = get_model()
+fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+
+print(torch.cuda.is_available())
+
+dev = torch.device(
+    "cuda") if torch.cuda.is_available() else torch.device("cpu")
+"""
+case("nn-tutorial-refactors", "nn-tutorial", _MNIST + _NN_SCRATCH + _NN_REFACTOR, mask="numbers",
+     note=_NN_NOTE + "; the CNN sections (nn.Conv2d) left out")
+case("nn-tutorial-refactors-fixed", "nn-tutorial", _MNIST + _fixed([_NN_SCRATCH + _NN_REFACTOR], _NN_WEIGHTS + [
+    ("        self.lin = nn.Linear(784, 10)\n", "        self.lin = nn.Linear(784, 10)\n        with torch.no_grad():\n"
+     "            self.lin.weight.copy_(torch.linspace(-1, 1, 7840).view(10, 784) / math.sqrt(784))\n"
+     "            self.lin.bias.zero_()\n"),
+    ("shuffle=True", "shuffle=False")])[0],
+    note=_NN_NOTE + "; the CNN sections left out; the random weights (randn and nn.Linear's) a fixed pattern, shuffle=False",
+    needs=["float32 784-long matrix products in BLAS's order (ulps apart, grown by ten steps at lr=0.5; "
+           "the untrained predictions and loss match)"])
