@@ -1033,6 +1033,10 @@ ERRORS = {
         IndexError,
         "index out of range in self",
         "`{plain}` holds {bad}, but the embedding has only {rows} rows (0 to {last})."),
+    "gelu_approximate": (
+        RuntimeError,
+        "approximate argument must be either none or tanh.",
+        "GELU has two forms: the exact one, `approximate='none'` (the default), and `approximate='tanh'`."),
     "tril_dims": (
         RuntimeError,
         "{name}: input tensor must have at least 2 dimensions",

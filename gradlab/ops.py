@@ -713,6 +713,74 @@ embedding = Op("embedding", "EmbeddingBackward0", lambda a, indices, padding_idx
     Rule("self", "row i of the gradient goes to the row it looked up (repeats add up)", _embedding_grad),
 ])
 
+# -- leaky_relu and gelu (GAN and transformer tutorials) ---------------------------------------
+def _leaky(grad, x, slope):
+    """grad where x > 0, else grad·slope (at 0 too, as PyTorch)."""
+    scaled = grad * slope
+    return like(grad, np.where(raw(x) > 0, raw(grad), raw(scaled))) if not hasattr(grad, "_data") or not _graph_on() \
+        else where_(x > 0, grad, scaled)
+
+
+def _graph_on():
+    from .autograd.grad_mode import _state
+    return _state.enabled
+
+
+def where_(cond, a, b):
+    from ._tensor import where
+    return where(cond, a, b)
+
+
+leaky_relu = Op("leaky_relu", "LeakyReluBackward0",
+                lambda a, negative_slope: np.where(a > 0, a, a * a.dtype.type(negative_slope)),
+                "a if a > 0 else slope·a", [
+    Rule("self", "∂/∂a = 1 where a > 0, else slope", lambda grad, self, negative_slope: _leaky(grad, self, negative_slope)),
+], promote="float")
+leaky_relu_ = Op("leaky_relu_", "LeakyReluBackward1",
+                 lambda a, negative_slope: np.where(a > 0, a, a * a.dtype.type(negative_slope)),
+                 "a if a > 0 else slope·a", [
+    Rule("self", "∂/∂a = 1 where the result > 0, else slope",
+         lambda grad, result, negative_slope: _leaky(grad, result, negative_slope)),
+], promote="float")
+
+_SQRT1_2, _SQRT_2_PI = math.sqrt(0.5), math.sqrt(2 / math.pi)
+
+
+def _gelu64(x, approximate):
+    x = x.astype(np.float64)
+    if approximate == "tanh":
+        return 0.5 * x * (1 + np.tanh(_SQRT_2_PI * (x + 0.044715 * x ** 3)))
+    return 0.5 * x * (1 + np.vectorize(math.erf, otypes=[np.float64])(x * _SQRT1_2))
+
+
+def _gelu_grad64(x, approximate):
+    x = x.astype(np.float64)
+    if approximate == "tanh":
+        inner = _SQRT_2_PI * (x + 0.044715 * x ** 3)
+        t = np.tanh(inner)
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * x * x)
+    cdf = 0.5 * (1 + np.vectorize(math.erf, otypes=[np.float64])(x * _SQRT1_2))
+    return cdf + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def _gelu_grad(grad, self, approximate):
+    """dgelu/dx = Φ(x) + x·φ(x) (or the tanh form's derivative), in float64 and rounded once;
+    under create_graph, written with the table's ops so that it differentiates again."""
+    if not hasattr(grad, "_data") or not _graph_on():
+        g = raw(grad).astype(np.float64) * _gelu_grad64(raw(self), approximate)
+        return like(grad, g.astype(raw(grad).dtype))
+    if approximate == "tanh":
+        t = tanh(_SQRT_2_PI * (self + 0.044715 * self * self * self))
+        return grad * (0.5 * (1 + t) + 0.5 * self * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * self * self))
+    return grad * (0.5 * (1 + erf(self * _SQRT1_2)) + self * exp(-0.5 * self * self) / math.sqrt(2 * math.pi))
+
+
+gelu = Op("gelu", "GeluBackward0",
+          lambda a, approximate: _gelu64(a, approximate).astype(a.dtype) if a.size else a.copy(),
+          "a·Φ(a)", [
+    Rule("self", "∂(a·Φ(a))/∂a = Φ(a) + a·φ(a)", _gelu_grad),
+], promote="float")
+
 def _evenly(grad, self, result):
     s, r = raw(self), raw(result)
     mask = (s == r) | ((s != s) & (r != r))  # a NaN maximum: NaNs share

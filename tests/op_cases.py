@@ -182,6 +182,13 @@ case("F.embedding", lambda L, x: L.nn.functional.embedding(L.tensor([[1, 3, 1], 
      ((5, 3), "real"), op="embedding")
 case("F.embedding(padding_idx)", lambda L, x: L.nn.functional.embedding(L.tensor([2, 1, 2, 0]), x, padding_idx=2),
      ((3, 4), "real"), op="embedding", fd=False)  # the padding row's gradient is 0 by definition
+# leaky_relu and gelu (at 0 leaky_relu's derivative is the slope, as in PyTorch: ties are kinks)
+case("F.leaky_relu", lambda L, x: L.nn.functional.leaky_relu(x, 0.2), ((3, 4), "real"), op="leaky_relu")
+case("F.leaky_relu ties", lambda L, x: L.nn.functional.leaky_relu(x), ((3, 4), "ties"), op="leaky_relu", fd=False)
+case("F.leaky_relu(inplace)", lambda L, x: L.nn.functional.leaky_relu(x * 1, 0.3, inplace=True), ((3, 4), "real"),
+     op="leaky_relu_", ops=("mul",))
+case("F.gelu", lambda L, x: L.nn.functional.gelu(x), ((3, 4), "wide"), op="gelu")
+case("F.gelu(tanh)", lambda L, x: L.nn.functional.gelu(x, approximate="tanh"), ((3, 4), "wide"), op="gelu")
 # var and std: Bessel's correction by default, unbiased=False, correction=, a bool first argument
 case("var", lambda L, x: x.var(), ((3, 4), "real"), op="var")
 case("var(0,keepdim,unbiased)", lambda L, x: x.var(0, keepdim=True, unbiased=True), ((3, 4), "real"), op="var")

@@ -298,3 +298,20 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         padding_idx += rows
     return apply(ops.embedding, weight, indices=indices.astype(np.int64), padding_idx=padding_idx)
 
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """``input`` where positive, ``negative_slope·input`` elsewhere: ``LeakyReluBackward0``
+    (in place: ``LeakyReluBackward1``, whose rule reads the result)."""
+    if not isinstance(input, Tensor):
+        raise error("tensor_argument", fn="leaky_relu", type=type(input).__name__)
+    if inplace:
+        return input._inplace(ops.leaky_relu_, negative_slope=negative_slope)
+    return apply(ops.leaky_relu, input, negative_slope=negative_slope)
+
+
+def gelu(input, approximate="none"):
+    """``x·Φ(x)`` (Φ the standard normal's CDF), or its tanh approximation: ``GeluBackward0``."""
+    if approximate not in ("none", "tanh"):
+        raise error("gelu_approximate")
+    return apply(ops.gelu, input, approximate=approximate)
+

@@ -1,5 +1,5 @@
-"""``Embedding`` and ``ModuleList``: the layers of character-level language models (makemore,
-GPT from scratch) beyond ``Linear``."""
+"""``Embedding``, ``ModuleList``, ``LeakyReLU`` and ``GELU``: the layers of character-level
+language models (makemore, GPT from scratch) and GANs beyond ``Linear``."""
 from __future__ import annotations
 
 import operator
@@ -140,3 +140,28 @@ class ModuleList(Module):
                 runs.append([i, i, r])
         lines = [_addindent(f"({a}): {r}" if a == b else f"({a}-{b}): {b - a + 1} x {r}", 2) for a, b, r in runs]
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class LeakyReLU(Module):
+    def __init__(self, negative_slope: float = 1e-2, inplace: bool = False):
+        super().__init__()
+        self.negative_slope, self.inplace = negative_slope, inplace
+
+    def forward(self, input):
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class GELU(Module):
+    def __init__(self, approximate: str = "none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return F.gelu(input, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
