@@ -208,3 +208,32 @@ def test_normal_initialisations_have_torchs_spread(call, std):
     with pytest.raises(ValueError) as theirs:
         torch.nn.init.kaiming_normal_(torch.empty(3, 4), mode="fan")
     assert str(ours.value).splitlines()[0] == str(theirs.value)
+
+
+def test_adamw_is_adam_with_decoupled_weight_decay_as_torch():
+    rng = np.random.default_rng(5)
+    p0 = rng.standard_normal(1000).astype(np.float32)
+    grads = [rng.standard_normal(1000).astype(np.float32) for _ in range(3)]
+    finals, reprs = [], []
+    for lib in (gradlab, torch):
+        p = lib.nn.Parameter(lib.tensor(p0.copy()))
+        opt = lib.optim.AdamW([p], lr=1e-2)
+        reprs.append((repr(opt), opt.defaults))
+        for g in grads:
+            p.grad = lib.tensor(g)
+            opt.step()
+        finals.append((p.detach().numpy(), opt.state[p]["exp_avg_sq"].numpy()))
+    assert reprs[0] == reprs[1]
+    assert np.array_equal(finals[0][1], finals[1][1])  # the running averages: bit for bit
+    np.testing.assert_allclose(finals[0][0], finals[1][0], rtol=1e-6)  # (sqrt's last bit: README)
+
+
+@pytest.mark.parametrize("call", ["randint(10, (4, 3))", "randint(3, 10, (50,))", "randint(5, size=(2,))",
+                                  "randint(low=2, high=4, size=(6,))", "randint(7, (3,), dtype=lib.int32)"])
+def test_randint_forms_as_torch(call):
+    """The draws differ by design; the accepted forms, shapes, dtypes and ranges are torch's."""
+    got = []
+    for lib in (gradlab, torch):
+        t = eval("lib." + call, {"lib": lib})
+        got.append((tuple(t.shape), str(t.dtype), t.min().item() >= 0, t.max().item() < 10))
+    assert got[0] == got[1]

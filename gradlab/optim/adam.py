@@ -132,3 +132,19 @@ def _addcmul_(state, t1, t2, value):
     state.copy_(tensor(_fma32(a * np.float32(value), b, s)))
     return state
 
+
+
+class AdamW(Adam):
+    """Adam whose weight decay shrinks the parameters directly (p ← p·(1 − lr·weight_decay))
+    instead of adding to the gradient: PyTorch's AdamW, weight_decay 0.01 by default."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True

@@ -1543,3 +1543,148 @@ case("nn-tutorial-refactors-fixed", "nn-tutorial", _MNIST + _fixed([_NN_SCRATCH 
     note=_NN_NOTE + "; the CNN sections left out; the random weights (randn and nn.Linear's) a fixed pattern, shuffle=False",
     needs=["float32 784-long matrix products in BLAS's order (ulps apart, grown by ten steps at lr=0.5; "
            "the untrained predictions and loss match)"])
+
+
+# == Karpathy's "Let's build GPT": the bigram language model (bigram.py) ===========================
+
+SOURCES["ng-bigram"] = ("karpathy/ng-video-lecture", "bigram.py", "83f7d22b80a866e337a069dbc17b677f53a6b5a9")
+# input.txt (tiny Shakespeare, a download) replaced by its first lines.
+_SHAKESPEARE = "TEXT = " + repr("First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n\nFirst Citizen:\nYou are all resolved rather to die than to famish?\n\nAll:\nResolved. resolved.\n\nFirst Citizen:\nFirst, you know Caius Marcius is chief enemy to the people.\n\nAll:\nWe know't, we know't.\n\nFirst Citizen:\nLet us kill him, and we'll have corn at our own price.\nIs't a verdict?\n") + "\n"
+_BIGRAM_PY = (
+    'import torch\n'
+    'import torch.nn as nn\n'
+    'from torch.nn import functional as F\n'
+    '\n'
+    '# hyperparameters\n'
+    'batch_size = 32 # how many independent sequences will we process in parallel?\n'
+    'block_size = 8 # what is the maximum context length for predictions?\n'
+    'max_iters = 600\n'
+    'eval_interval = 300\n'
+    'learning_rate = 1e-2\n'
+    "device = 'cuda' if torch.cuda.is_available() else 'cpu'\n"
+    'eval_iters = 20\n'
+    '# ------------\n'
+    '\n'
+    'torch.manual_seed(1337)\n'
+    '\n'
+    '# wget https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt\n'
+    'text = TEXT\n'
+    '\n'
+    '# here are all the unique characters that occur in this text\n'
+    'chars = sorted(list(set(text)))\n'
+    'vocab_size = len(chars)\n'
+    '# create a mapping from characters to integers\n'
+    'stoi = { ch:i for i,ch in enumerate(chars) }\n'
+    'itos = { i:ch for i,ch in enumerate(chars) }\n'
+    'encode = lambda s: [stoi[c] for c in s] # encoder: take a string, output a list of integers\n'
+    "decode = lambda l: ''.join([itos[i] for i in l]) # decoder: take a list of integers, output a string\n"
+    '\n'
+    '# Train and test splits\n'
+    'data = torch.tensor(encode(text), dtype=torch.long)\n'
+    'n = int(0.9*len(data)) # first 90% will be train, rest val\n'
+    'train_data = data[:n]\n'
+    'val_data = data[n:]\n'
+    '\n'
+    '# data loading\n'
+    'def get_batch(split):\n'
+    '    # generate a small batch of data of inputs x and targets y\n'
+    "    data = train_data if split == 'train' else val_data\n"
+    '    ix = torch.randint(len(data) - block_size, (batch_size,))\n'
+    '    x = torch.stack([data[i:i+block_size] for i in ix])\n'
+    '    y = torch.stack([data[i+1:i+block_size+1] for i in ix])\n'
+    '    x, y = x.to(device), y.to(device)\n'
+    '    return x, y\n'
+    '\n'
+    '@torch.no_grad()\n'
+    'def estimate_loss():\n'
+    '    out = {}\n'
+    '    model.eval()\n'
+    "    for split in ['train', 'val']:\n"
+    '        losses = torch.zeros(eval_iters)\n'
+    '        for k in range(eval_iters):\n'
+    '            X, Y = get_batch(split)\n'
+    '            logits, loss = model(X, Y)\n'
+    '            losses[k] = loss.item()\n'
+    '        out[split] = losses.mean()\n'
+    '    model.train()\n'
+    '    return out\n'
+    '\n'
+    '# super simple bigram model\n'
+    'class BigramLanguageModel(nn.Module):\n'
+    '\n'
+    '    def __init__(self, vocab_size):\n'
+    '        super().__init__()\n'
+    '        # each token directly reads off the logits for the next token from a lookup table\n'
+    '        self.token_embedding_table = nn.Embedding(vocab_size, vocab_size)\n'
+    '\n'
+    '    def forward(self, idx, targets=None):\n'
+    '\n'
+    '        # idx and targets are both (B,T) tensor of integers\n'
+    '        logits = self.token_embedding_table(idx) # (B,T,C)\n'
+    '\n'
+    '        if targets is None:\n'
+    '            loss = None\n'
+    '        else:\n'
+    '            B, T, C = logits.shape\n'
+    '            logits = logits.view(B*T, C)\n'
+    '            targets = targets.view(B*T)\n'
+    '            loss = F.cross_entropy(logits, targets)\n'
+    '\n'
+    '        return logits, loss\n'
+    '\n'
+    '    def generate(self, idx, max_new_tokens):\n'
+    '        # idx is (B, T) array of indices in the current context\n'
+    '        for _ in range(max_new_tokens):\n'
+    '            # get the predictions\n'
+    '            logits, loss = self(idx)\n'
+    '            # focus only on the last time step\n'
+    '            logits = logits[:, -1, :] # becomes (B, C)\n'
+    '            # apply softmax to get probabilities\n'
+    '            probs = F.softmax(logits, dim=-1) # (B, C)\n'
+    '            # sample from the distribution\n'
+    '            idx_next = torch.multinomial(probs, num_samples=1) # (B, 1)\n'
+    '            # append sampled index to the running sequence\n'
+    '            idx = torch.cat((idx, idx_next), dim=1) # (B, T+1)\n'
+    '        return idx\n'
+    '\n'
+    'model = BigramLanguageModel(vocab_size)\n'
+    'm = model.to(device)\n'
+    '\n'
+    '# create a PyTorch optimizer\n'
+    'optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate)\n'
+    '\n'
+    'for iter in range(max_iters):\n'
+    '\n'
+    '    # every once in a while evaluate the loss on train and val sets\n'
+    '    if iter % eval_interval == 0:\n'
+    '        losses = estimate_loss()\n'
+    '        print(f"step {iter}: train loss {losses[\'train\']:.4f}, val loss {losses[\'val\']:.4f}")\n'
+    '\n'
+    '    # sample a batch of data\n'
+    "    xb, yb = get_batch('train')\n"
+    '\n'
+    '    # evaluate the loss\n'
+    '    logits, loss = model(xb, yb)\n'
+    '    optimizer.zero_grad(set_to_none=True)\n'
+    '    loss.backward()\n'
+    '    optimizer.step()\n'
+    '\n'
+    '# generate from the model\n'
+    'context = torch.zeros((1, 1), dtype=torch.long, device=device)\n'
+    'print(len(decode(m.generate(context, max_new_tokens=500)[0].tolist())))\n'
+)
+case("ng-bigram", "ng-bigram", _SHAKESPEARE + _BIGRAM_PY, mask="numbers",
+     why="random batches, initial embedding and samples throughout; ng-bigram-fixed fixes the batches and the table",
+     note="input.txt (a download) replaced by tiny Shakespeare's first lines; max_iters 600 (not 3000) and "
+          "eval_iters 20 (not 200); the generated text's length printed instead of the text (the draws differ)")
+case("ng-bigram-fixed", "ng-bigram", _SHAKESPEARE + _fixed([_BIGRAM_PY], [
+    ("ix = torch.randint(len(data) - block_size, (batch_size,))",
+     "ix = (torch.arange(batch_size) * 7 + len(seen)) % (len(data) - block_size); seen.append(1)"),
+    ("torch.manual_seed(1337)\n", "torch.manual_seed(1337)\nseen = []\n"),
+    ("self.token_embedding_table = nn.Embedding(vocab_size, vocab_size)\n",
+     "self.token_embedding_table = nn.Embedding(vocab_size, vocab_size)\n"
+     "        with torch.no_grad():\n"
+     "            self.token_embedding_table.weight.copy_(torch.linspace(-1, 1, vocab_size ** 2).view(vocab_size, -1))\n"),
+    ("print(len(decode(m.generate(context, max_new_tokens=500)[0].tolist())))",
+     "print(m.generate(context, max_new_tokens=0))")])[0],
+    note="as ng-bigram, and the batches are fixed windows, the embedding table a fixed pattern, no sampling")
