@@ -1037,6 +1037,10 @@ ERRORS = {
         RuntimeError,
         "approximate argument must be either none or tanh.",
         "GELU has two forms: the exact one, `approximate='none'` (the default), and `approximate='tanh'`."),
+    "layer_norm_shape": (
+        RuntimeError,
+        "Given normalized_shape={shape}, expected input with shape [*, {tail}], but got input of size{size}",
+        "LayerNorm normalises over the last dimensions, which must be {shape}; `{plain}`'s shape is {size}."),
     "tril_dims": (
         RuntimeError,
         "{name}: input tensor must have at least 2 dimensions",

@@ -781,6 +781,71 @@ gelu = Op("gelu", "GeluBackward0",
     Rule("self", "∂(a·Φ(a))/∂a = Φ(a) + a·φ(a)", _gelu_grad),
 ], promote="float")
 
+# -- layer_norm (transformers): one NativeLayerNormBackward0, in float64 and rounded once ------
+def _ln_stats(x, dims, eps):
+    """x̂ = (x − mean)·rstd and rstd = 1/√(var + eps) over ``dims`` (the biased variance): float64
+    arrays for arrays (and for Tensors when no graph is recorded), else gradlab ops."""
+    if hasattr(x, "_data") and _graph_on():
+        centred = x - x.mean(dims, keepdim=True)
+        rstd = ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
+        return centred * rstd, rstd
+    x = raw(x).astype(np.float64)
+    centred = x - x.mean(axis=dims, keepdims=True)
+    rstd = 1 / np.sqrt(np.square(centred).mean(axis=dims, keepdims=True) + eps)
+    return centred * rstd, rstd
+
+
+def _ln_forward(a, weight, bias, dims, eps):
+    xhat, _ = _ln_stats(a, dims, eps)
+    out = xhat * (1 if weight is None else weight.astype(np.float64)) + (0 if bias is None else bias)
+    return np.asarray(out).astype(a.dtype)
+
+
+def _ln_input_grad(grad, self, weight, dims, eps):
+    """∂/∂x = rstd·(g·w − mean(g·w) − x̂·mean(g·w·x̂)), the means over the normalised dims."""
+    xhat, rstd = _ln_stats(self, dims, eps)
+    if hasattr(xhat, "_data"):
+        gw = grad if weight is None else grad * weight
+        return rstd * (gw - gw.mean(dims, keepdim=True) - xhat * (gw * xhat).mean(dims, keepdim=True))
+    gw = raw(grad).astype(np.float64) * (1 if weight is None else raw(weight).astype(np.float64))
+    dx = rstd * (gw - gw.mean(axis=dims, keepdims=True) - xhat * (gw * xhat).mean(axis=dims, keepdims=True))
+    return like(grad, dx.astype(raw(grad).dtype))
+
+
+def _ln_weight_grad(grad, self, dims, eps):
+    """∂/∂w = Σ g·x̂ over the leading dims (the ones not normalised)."""
+    xhat, _ = _ln_stats(self, dims, eps)
+    lead = tuple(range(raw(self).ndim - len(dims)))
+    if hasattr(xhat, "_data"):
+        return (grad * xhat).sum(lead) if lead else grad * xhat
+    return like(grad, (raw(grad).astype(np.float64) * xhat).sum(axis=lead).astype(raw(grad).dtype))
+
+
+def _ln_bias_grad(grad, self, dims):
+    lead = tuple(range(raw(self).ndim - len(dims)))
+    if hasattr(grad, "_data"):
+        return grad.sum(lead) if lead else grad
+    return like(grad, raw(grad).astype(np.float64).sum(axis=lead).astype(raw(grad).dtype))
+
+
+_LN_TEXT = "(a − mean)/√(var + eps)·w + b over the last dims"
+_LN_SELF = "∂/∂a = rstd·(g·w − mean(g·w) − â·mean(g·w·â))"
+layer_norm = Op("layer_norm", "NativeLayerNormBackward0",
+                lambda a, weight, bias, dims, eps: _ln_forward(a, weight, bias, dims, eps), _LN_TEXT, [
+    Rule("input", _LN_SELF, lambda grad, input, weight, dims, eps: _ln_input_grad(grad, input, weight, dims, eps)),
+    Rule("weight", "∂/∂w = Σ g·â", lambda grad, input, dims, eps: _ln_weight_grad(grad, input, dims, eps)),
+    Rule("bias", "∂/∂b = Σ g", lambda grad, input, dims: _ln_bias_grad(grad, input, dims)),
+])
+layer_norm_weight = Op("layer_norm", "NativeLayerNormBackward0",
+                       lambda a, weight, dims, eps: _ln_forward(a, weight, None, dims, eps), _LN_TEXT, [
+    Rule("input", _LN_SELF, lambda grad, input, weight, dims, eps: _ln_input_grad(grad, input, weight, dims, eps)),
+    Rule("weight", "∂/∂w = Σ g·â", lambda grad, input, dims, eps: _ln_weight_grad(grad, input, dims, eps)),
+])
+layer_norm_plain = Op("layer_norm", "NativeLayerNormBackward0",
+                      lambda a, dims, eps: _ln_forward(a, None, None, dims, eps), _LN_TEXT, [
+    Rule("input", _LN_SELF, lambda grad, input, dims, eps: _ln_input_grad(grad, input, None, dims, eps)),
+])
+
 def _evenly(grad, self, result):
     s, r = raw(self), raw(result)
     mask = (s == r) | ((s != s) & (r != r))  # a NaN maximum: NaNs share

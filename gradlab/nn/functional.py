@@ -315,3 +315,20 @@ def gelu(input, approximate="none"):
         raise error("gelu_approximate")
     return apply(ops.gelu, input, approximate=approximate)
 
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Each row over the last ``len(normalized_shape)`` dims shifted to mean 0 and scaled to
+    variance 1 (the biased one), then ``·weight + bias``: one ``NativeLayerNormBackward0``."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise error("layer_norm_shape", input, shape=list(shape), tail=", ".join(map(str, shape)),
+                    size=list(input.shape))
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    if weight is not None and bias is not None:
+        return apply(ops.layer_norm, input, weight, bias, dims=dims, eps=eps)
+    if weight is not None:
+        return apply(ops.layer_norm_weight, input, weight, dims=dims, eps=eps)
+    if bias is not None:
+        return apply(ops.layer_norm_plain, input, dims=dims, eps=eps) + bias
+    return apply(ops.layer_norm_plain, input, dims=dims, eps=eps)
+
