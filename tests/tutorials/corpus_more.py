@@ -1,5 +1,6 @@
-"""More corpus cases (issue 12, breadth): Karpathy's makemore parts 2 and 4, *Deep Learning with
-PyTorch* chapter 5, the UvA deep learning course's tutorial 2 and Daniel Bourke's PyTorch workflow.
+"""More corpus cases (issue 12, breadth): Karpathy's makemore parts 2, 3 and 4 and his "Let's build
+GPT" (bigram.py, gpt.py), *Deep Learning with PyTorch* chapter 5, the UvA deep learning course's
+tutorial 2, Daniel Bourke's PyTorch workflow and PyTorch's "What is torch.nn really?".
 
 Imported at the end of ``tutorial_corpus.py``; the same rules hold (see its docstring).
 """
