@@ -10,7 +10,7 @@ import warnings as _warnings
 # them, for gradlab's own modules only (cheaper than numpy.errstate around every op).
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"gradlab(\.|$)")
 
-from . import autograd, cuda, linalg, ops, random as _random
+from . import autograd, backends, cuda, linalg, ops, random as _random
 from ._device import device
 from ._legacy import BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor
 from ._repr import set_printoptions
@@ -61,7 +61,7 @@ for _name in [op.name for op in _TABLE_METHODS] + [
         "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
         "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum", "minimum",
         "numel", "isfinite", "allclose", "equal", "logical_not", "norm", "split", "chunk",
-        "fmod", "amax", "amin"]:
+        "fmod", "amax", "amin", "var", "std", "tril", "triu"]:
     globals()[_name] = _method(_name)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+import warnings
 
 import numpy as np
 
@@ -325,6 +326,39 @@ class FunctionalMethods:
         if dim is None:
             return apply(ops.mean_all, t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
+
+    def tril(self, diagonal=0):
+        return self._triangle(ops.tril, diagonal)
+
+    def triu(self, diagonal=0):
+        return self._triangle(ops.triu, diagonal)
+
+    def _triangle(self, op, diagonal):
+        if self._data.ndim < 2:
+            raise error("tril_dims", self, name=op.name, ndim=self._data.ndim)
+        return apply(op, self, diagonal=int(diagonal))
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return self._spread(ops.var, dim, unbiased, keepdim, correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return self._spread(ops.std, dim, unbiased, keepdim, correction)
+
+    def _spread(self, op, dim, unbiased, keepdim, correction):
+        """var/std's signatures: ``(unbiased)``, ``(dim, unbiased, keepdim)``, ``correction=``;
+        unbiased (the default) is correction=1, Bessel's; dim=None reduces every dimension."""
+        if isinstance(dim, bool):  # x.var(False): the unbiased flag, not a dim
+            dim, unbiased = None, dim
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        if not self.dtype.is_floating_point:
+            raise error("var_int", self)
+        dims = tuple(range(self._data.ndim)) if dim is None else self._dims(dim)
+        n = int(np.prod([self._data.shape[d] for d in dims]))
+        if n - correction <= 0:
+            warnings.warn(f"{op.name}(): degrees of freedom is <= 0. Correction should be strictly less than "
+                          "the reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+        return apply(op, self, dim=dims, correction=correction, keepdim=keepdim)
 
     def data_ptr(self) -> int:
         """The address of the first element (views of one tensor share its memory)."""

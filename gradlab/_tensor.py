@@ -36,6 +36,17 @@ _NONLEAF_GRAD_WARNING = (
 )
 
 
+_float_warned = False
+
+
+def _warn_float_once():
+    """``float(t)`` of a tensor that requires grad: PyTorch warns once per process (TORCH_WARN_ONCE)."""
+    global _float_warned
+    _float_warned = True
+    warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                  "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
+
+
 class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "__dict__",
                  "__weakref__")
@@ -287,6 +298,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         return kind(self._data.item())
 
     def __float__(self):
+        if self.requires_grad and not _float_warned:
+            _warn_float_once()
         return self._scalar(float)
 
     def __int__(self):

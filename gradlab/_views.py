@@ -190,6 +190,7 @@ class ViewMethods:
 
     # -- indexing ---------------------------------------------------------------------------------
     def __getitem__(self, key):
+        key = _ranges_as_lists(key)
         if isinstance(key, slice):  # a lone slice is always recorded, even a full one
             return self._slice(key, 0)
         if not isinstance(key, tuple):
@@ -250,6 +251,7 @@ class InPlaceMethods:
     __slots__ = ()
 
     def __setitem__(self, key, value):
+        key = _ranges_as_lists(key)
         _check_key(key if isinstance(key, tuple) else (key,))
         if not isinstance(value, (_t.Tensor, numbers.Number)):
             raise error("assign_type", self, type=type(value).__name__,
@@ -542,6 +544,15 @@ def _partial_overlap(a, b):
     same = (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
             and a.shape == b.shape and a.strides == b.strides)
     return not same and np.shares_memory(a, b)
+
+
+def _ranges_as_lists(key):
+    """PyTorch reads a ``range`` in a key as the sequence of its integers (``x[range(n), y]``)."""
+    if isinstance(key, range):
+        return list(key)
+    if isinstance(key, tuple) and any(isinstance(k, range) for k in key):
+        return tuple(list(k) if isinstance(k, range) else k for k in key)
+    return key
 
 
 def _check_key(key):

@@ -883,6 +883,10 @@ ERRORS = {
         "mean(): could not infer output dtype. Input dtype must be either a floating point or "
         "complex dtype. Got: {legacy}",
         "The mean of integers is not an integer. Convert first: `{plain}.float().mean()`."),
+    "var_int": (
+        RuntimeError,
+        "std and var only support floating point and complex dtypes",
+        "A variance is a float even for whole numbers. Convert first: `{plain}.float().var()`."),
     "reduce_empty": (
         RuntimeError,
         "{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
@@ -1100,6 +1104,31 @@ ERRORS = {
         "The saved keys and shapes must match `model.state_dict()` exactly: was it saved from a "
         "differently built model? strict=False skips missing and unexpected keys (not size "
         "mismatches)."),
+    "module_list_extend": (
+        TypeError,
+        "ModuleList.extend should be called with an iterable, but got {type}",
+        "extend (and +=) takes a list of modules: `layers.extend([nn.Linear(2, 2)])`, or use append for one."),
+    "embedding_index_type": (
+        RuntimeError,
+        "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; "
+        "but got {legacy} instead (while checking arguments for embedding)",
+        "An embedding looks rows up by number: `{plain}` must hold integers (`{plain}.long()`)."),
+    "embedding_index_range": (
+        IndexError,
+        "index out of range in self",
+        "`{plain}` holds {bad}, but the embedding has only {rows} rows (0 to {last})."),
+    "gelu_approximate": (
+        RuntimeError,
+        "approximate argument must be either none or tanh.",
+        "GELU has two forms: the exact one, `approximate='none'` (the default), and `approximate='tanh'`."),
+    "layer_norm_shape": (
+        RuntimeError,
+        "Given normalized_shape={shape}, expected input with shape [*, {tail}], but got input of size{size}",
+        "LayerNorm normalises over the last dimensions, which must be {shape}; `{plain}`'s shape is {size}."),
+    "tril_dims": (
+        RuntimeError,
+        "{name}: input tensor must have at least 2 dimensions",
+        "{name} keeps a triangle of a matrix; `{plain}` has {ndim} dimension(s)."),
     "module_list_index": (
         IndexError,
         "index {index} is out of range",
@@ -1283,6 +1312,10 @@ ERRORS = {
         "Nesterov momentum requires a momentum and zero dampening",
         "nesterov=True needs momentum > 0 and dampening=0, e.g. SGD(params, lr=0.1, momentum=0.9, "
         "nesterov=True)."),
+    "embedding_unsupported": (
+        NotImplementedError,
+        "gradlab's embedding supports neither max_norm, scale_grad_by_freq nor sparse",
+        "gradlab's own message: these options renormalise rows or change the gradient's layout. Leave them at their defaults."),
     "sgd_unsupported": (
         NotImplementedError,
         "gradlab's SGD supports neither differentiable=True nor fused=True",

@@ -219,12 +219,24 @@ sub = Op("sub", "SubBackward0", np.subtract, "a − b", [
 
 # ``a.add(b, alpha=k)`` / ``a.sub(b, alpha=k)``: one node, as PyTorch records (not a MulBackward0
 # for b·k): the scaled input's gradient is scaled too.
-add_alpha = Op("add", "AddBackward0", lambda a, b, alpha: np.add(a, b * alpha),
+def _fma32(a, b, alpha):
+    """``a + alpha·b`` rounded once in float32: PyTorch's kernel is a fused multiply-add (alpha
+    itself rounded to float32 first). Computed in float64 (the product is exact there) and rounded
+    once more; other dtypes round the product and the sum. A Python number ``b`` is a 0-d tensor
+    of ``a``'s dtype, as PyTorch wraps it."""
+    if not hasattr(b, "dtype"):
+        b = np.asarray(b, a.dtype)
+    if a.dtype == np.float32 and b.dtype == np.float32:
+        return (a.astype(np.float64) + b.astype(np.float64) * float(np.float32(alpha))).astype(np.float32)
+    return np.add(a, b * alpha)
+
+
+add_alpha = Op("add", "AddBackward0", lambda a, b, alpha: _fma32(a, b, alpha),
                "a + k·b", [
     Rule("self", "∂(a+k·b)/∂a = 1", lambda grad: grad),
     Rule("other", "∂(a+k·b)/∂b = k", lambda grad, alpha: grad * alpha),
 ], promote="same")
-sub_alpha = Op("sub", "SubBackward0", lambda a, b, alpha: np.subtract(a, b * alpha),
+sub_alpha = Op("sub", "SubBackward0", lambda a, b, alpha: _fma32(a, b, -alpha),
                "a − k·b", [
     Rule("self", "∂(a−k·b)/∂a = 1", lambda grad: grad),
     Rule("other", "∂(a−k·b)/∂b = −k", lambda grad, alpha: grad * -alpha),
@@ -394,8 +406,17 @@ sigmoid = Op("sigmoid", "SigmoidBackward0", _sigmoid, "sigmoid(a)", [
     Rule("self", "∂σ(a)/∂a = σ(a)·(1 − σ(a))", lambda grad, result: grad * (1 - result) * result),
 ], promote="float", method=True, tests=("wide", "real"))
 
+def _one_minus_square(y):
+    """``1 − y²`` as PyTorch's tanh backward computes it in float32: one fused multiply-add, one
+    rounding (float64 holds y² exactly). Under create_graph the rule records the plain formula."""
+    from .autograd.grad_mode import _state
+    if raw(y).dtype == np.float32 and not (hasattr(y, "_data") and _state.enabled):
+        return like(y, (1 - np.square(raw(y), dtype=np.float64)).astype(np.float32))
+    return 1 - y * y
+
+
 tanh = Op("tanh", "TanhBackward0", np.tanh, "tanh(a)", [
-    Rule("self", "∂tanh(a)/∂a = 1 − tanh²(a)", lambda grad, result: grad * (1 - result * result)),
+    Rule("self", "∂tanh(a)/∂a = 1 − tanh²(a)", lambda grad, result: grad * _one_minus_square(result)),
 ], promote="float", method=True, tests=("wide", "real"))
 
 
@@ -663,6 +684,209 @@ mean_dim = Op("mean", "MeanBackward1", _mean_dim, "mean(a, dim)", [
          _expand_back(grad, self_shape, dim, keepdim) / numel([self_shape[d] for d in dim])),
 ])
 
+
+# -- var and std (tutorials' batch norm by hand) -----------------------------------------------
+# PyTorch accumulates float32 in float64 (Welford), so float64 and one rounding give its values.
+def _var(a, dim, correction, keepdim):
+    x = a.astype(np.float64) if a.dtype == np.float32 else a
+    n = numel([a.shape[d] for d in dim])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = x.mean(axis=dim, keepdims=True)
+        out = np.square(x - mean).sum(axis=dim, keepdims=keepdim) / builtins.max(n - correction, 0)
+    return _contiguous(np.asarray(out).astype(a.dtype))
+
+
+def _var_backward(grad, self, self_shape, dim, correction, keepdim):
+    """PyTorch's var_backward: (2 / (N − correction)) · grad · (a − mean(a))."""
+    n = numel([self_shape[d] for d in dim])
+    centred = self - mean_dim_of(self, dim)
+    return _expand_back(grad, self_shape, dim, keepdim) * (2.0 / (n - correction)) * centred
+
+
+def mean_dim_of(x, dim):
+    if hasattr(x, "_data"):
+        return x.mean(dim, keepdim=True)
+    return _mean_dim(x, dim, True)
+
+
+var = Op("var", "VarBackward0", _var, "var(a) = Σ(aᵢ − ā)² / (N − c)", [
+    Rule("self", "∂var/∂aᵢ = 2(aᵢ − ā) / (N − c)", _var_backward),
+])
+std = Op("std", "StdBackward0", lambda a, dim, correction, keepdim: _std(a, dim, correction, keepdim),
+         "std(a) = √var(a)", [
+    Rule("self", "∂std/∂aᵢ = (aᵢ − ā) / ((N − c) · std)", lambda grad, self, result, self_shape, dim,
+         correction, keepdim: _var_backward(
+             masked_fill(grad / (result * 2), mask=raw(result) == 0, value=0.0),
+             self, self_shape, dim, correction, keepdim)),
+])
+
+
+def _std(a, dim, correction, keepdim):
+    x = a.astype(np.float64) if a.dtype == np.float32 else a
+    return _contiguous(np.sqrt(_var(x, dim, correction, keepdim)).astype(a.dtype))
+
+# -- tril/triu and embedding (tutorials' attention masks and character embeddings) -------------
+def _triangle(np_fn, method):
+    def keep(x, diagonal):
+        return getattr(x, method)(diagonal) if hasattr(x, "_data") else np_fn(x, diagonal)
+    return keep
+
+
+_tril, _triu = _triangle(np.tril, "tril"), _triangle(np.triu, "triu")
+tril = Op("tril", "TrilBackward0", lambda a, diagonal: np.tril(a, diagonal), "tril(a)", [
+    Rule("self", "∂tril(a)/∂a = 1 on and below the diagonal, 0 above", lambda grad, diagonal: _tril(grad, diagonal)),
+])
+triu = Op("triu", "TriuBackward0", lambda a, diagonal: np.triu(a, diagonal), "triu(a)", [
+    Rule("self", "∂triu(a)/∂a = 1 on and above the diagonal, 0 below", lambda grad, diagonal: _triu(grad, diagonal)),
+])
+
+
+def _embedding_grad(grad, self_shape, indices, padding_idx):
+    """Each looked-up row's gradient is added into its row, in the order of the lookups, as
+    PyTorch's index_add_; the padding row gets none."""
+    if padding_idx is not None:
+        keep = (indices != padding_idx)[..., None]
+        grad = grad * like(grad, keep.astype(raw(grad).dtype))
+    return embed_index(grad, shape=self_shape, key=(indices,))
+
+
+embedding = Op("embedding", "EmbeddingBackward0", lambda a, indices, padding_idx: a[indices],
+               "weight[indices]", [
+    Rule("self", "row i of the gradient goes to the row it looked up (repeats add up)", _embedding_grad),
+])
+
+# -- leaky_relu and gelu (GAN and transformer tutorials) ---------------------------------------
+def _leaky(grad, x, slope):
+    """grad where x > 0, else grad·slope (at 0 too, as PyTorch)."""
+    scaled = grad * slope
+    return like(grad, np.where(raw(x) > 0, raw(grad), raw(scaled))) if not hasattr(grad, "_data") or not _graph_on() \
+        else where_(x > 0, grad, scaled)
+
+
+def _graph_on():
+    from .autograd.grad_mode import _state
+    return _state.enabled
+
+
+def where_(cond, a, b):
+    from ._tensor import where
+    return where(cond, a, b)
+
+
+leaky_relu = Op("leaky_relu", "LeakyReluBackward0",
+                lambda a, negative_slope: np.where(a > 0, a, a * a.dtype.type(negative_slope)),
+                "a if a > 0 else slope·a", [
+    Rule("self", "∂/∂a = 1 where a > 0, else slope", lambda grad, self, negative_slope: _leaky(grad, self, negative_slope)),
+], promote="float")
+leaky_relu_ = Op("leaky_relu_", "LeakyReluBackward1",
+                 lambda a, negative_slope: np.where(a > 0, a, a * a.dtype.type(negative_slope)),
+                 "a if a > 0 else slope·a", [
+    Rule("self", "∂/∂a = 1 where the result > 0, else slope",
+         lambda grad, result, negative_slope: _leaky(grad, result, negative_slope)),
+], promote="float")
+
+_SQRT1_2, _SQRT_2_PI = math.sqrt(0.5), math.sqrt(2 / math.pi)
+
+
+def _gelu64(x, approximate):
+    x = x.astype(np.float64)
+    if approximate == "tanh":
+        return 0.5 * x * (1 + np.tanh(_SQRT_2_PI * (x + 0.044715 * x ** 3)))
+    return 0.5 * x * (1 + np.vectorize(math.erf, otypes=[np.float64])(x * _SQRT1_2))
+
+
+def _gelu_grad64(x, approximate):
+    x = x.astype(np.float64)
+    if approximate == "tanh":
+        inner = _SQRT_2_PI * (x + 0.044715 * x ** 3)
+        t = np.tanh(inner)
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * x * x)
+    cdf = 0.5 * (1 + np.vectorize(math.erf, otypes=[np.float64])(x * _SQRT1_2))
+    return cdf + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+
+def _gelu_grad(grad, self, approximate):
+    """dgelu/dx = Φ(x) + x·φ(x) (or the tanh form's derivative), in float64 and rounded once;
+    under create_graph, written with the table's ops so that it differentiates again."""
+    if not hasattr(grad, "_data") or not _graph_on():
+        g = raw(grad).astype(np.float64) * _gelu_grad64(raw(self), approximate)
+        return like(grad, g.astype(raw(grad).dtype))
+    if approximate == "tanh":
+        t = tanh(_SQRT_2_PI * (self + 0.044715 * self * self * self))
+        return grad * (0.5 * (1 + t) + 0.5 * self * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * self * self))
+    return grad * (0.5 * (1 + erf(self * _SQRT1_2)) + self * exp(-0.5 * self * self) / math.sqrt(2 * math.pi))
+
+
+gelu = Op("gelu", "GeluBackward0",
+          lambda a, approximate: _gelu64(a, approximate).astype(a.dtype) if a.size else a.copy(),
+          "a·Φ(a)", [
+    Rule("self", "∂(a·Φ(a))/∂a = Φ(a) + a·φ(a)", _gelu_grad),
+], promote="float")
+
+# -- layer_norm (transformers): one NativeLayerNormBackward0, in float64 and rounded once ------
+def _ln_stats(x, dims, eps):
+    """x̂ = (x − mean)·rstd and rstd = 1/√(var + eps) over ``dims`` (the biased variance): float64
+    arrays for arrays (and for Tensors when no graph is recorded), else gradlab ops."""
+    if hasattr(x, "_data") and _graph_on():
+        centred = x - x.mean(dims, keepdim=True)
+        rstd = ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
+        return centred * rstd, rstd
+    x = raw(x).astype(np.float64)
+    centred = x - x.mean(axis=dims, keepdims=True)
+    rstd = 1 / np.sqrt(np.square(centred).mean(axis=dims, keepdims=True) + eps)
+    return centred * rstd, rstd
+
+
+def _ln_forward(a, weight, bias, dims, eps):
+    xhat, _ = _ln_stats(a, dims, eps)
+    out = xhat * (1 if weight is None else weight.astype(np.float64)) + (0 if bias is None else bias)
+    return np.asarray(out).astype(a.dtype)
+
+
+def _ln_input_grad(grad, self, weight, dims, eps):
+    """∂/∂x = rstd·(g·w − mean(g·w) − x̂·mean(g·w·x̂)), the means over the normalised dims."""
+    xhat, rstd = _ln_stats(self, dims, eps)
+    if hasattr(xhat, "_data"):
+        gw = grad if weight is None else grad * weight
+        return rstd * (gw - gw.mean(dims, keepdim=True) - xhat * (gw * xhat).mean(dims, keepdim=True))
+    gw = raw(grad).astype(np.float64) * (1 if weight is None else raw(weight).astype(np.float64))
+    dx = rstd * (gw - gw.mean(axis=dims, keepdims=True) - xhat * (gw * xhat).mean(axis=dims, keepdims=True))
+    return like(grad, dx.astype(raw(grad).dtype))
+
+
+def _ln_weight_grad(grad, self, dims, eps):
+    """∂/∂w = Σ g·x̂ over the leading dims (the ones not normalised)."""
+    xhat, _ = _ln_stats(self, dims, eps)
+    lead = tuple(range(raw(self).ndim - len(dims)))
+    if hasattr(xhat, "_data"):
+        return (grad * xhat).sum(lead) if lead else grad * xhat
+    return like(grad, (raw(grad).astype(np.float64) * xhat).sum(axis=lead).astype(raw(grad).dtype))
+
+
+def _ln_bias_grad(grad, self, dims):
+    lead = tuple(range(raw(self).ndim - len(dims)))
+    if hasattr(grad, "_data"):
+        return grad.sum(lead) if lead else grad
+    return like(grad, raw(grad).astype(np.float64).sum(axis=lead).astype(raw(grad).dtype))
+
+
+_LN_TEXT = "(a − mean)/√(var + eps)·w + b over the last dims"
+_LN_SELF = "∂/∂a = rstd·(g·w − mean(g·w) − â·mean(g·w·â))"
+layer_norm = Op("layer_norm", "NativeLayerNormBackward0",
+                lambda a, weight, bias, dims, eps: _ln_forward(a, weight, bias, dims, eps), _LN_TEXT, [
+    Rule("input", _LN_SELF, lambda grad, input, weight, dims, eps: _ln_input_grad(grad, input, weight, dims, eps)),
+    Rule("weight", "∂/∂w = Σ g·â", lambda grad, input, dims, eps: _ln_weight_grad(grad, input, dims, eps)),
+    Rule("bias", "∂/∂b = Σ g", lambda grad, input, dims: _ln_bias_grad(grad, input, dims)),
+])
+layer_norm_weight = Op("layer_norm", "NativeLayerNormBackward0",
+                       lambda a, weight, dims, eps: _ln_forward(a, weight, None, dims, eps), _LN_TEXT, [
+    Rule("input", _LN_SELF, lambda grad, input, weight, dims, eps: _ln_input_grad(grad, input, weight, dims, eps)),
+    Rule("weight", "∂/∂w = Σ g·â", lambda grad, input, dims, eps: _ln_weight_grad(grad, input, dims, eps)),
+])
+layer_norm_plain = Op("layer_norm", "NativeLayerNormBackward0",
+                      lambda a, dims, eps: _ln_forward(a, None, None, dims, eps), _LN_TEXT, [
+    Rule("input", _LN_SELF, lambda grad, input, dims, eps: _ln_input_grad(grad, input, None, dims, eps)),
+])
 
 def _evenly(grad, self, result):
     s, r = raw(self), raw(result)

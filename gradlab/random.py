@@ -23,6 +23,9 @@ class Generator:
     def initial_seed(self):
         return self._seed
 
+    def __repr__(self):  # PyTorch's class lives in its C extension
+        return f"<torch._C.Generator object at {id(self):#x}>"
+
 
 default_generator = Generator()
 
@@ -67,7 +70,9 @@ def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_gr
 
 
 def randint(low, high=None, size=(), generator=None, dtype=None, device=None, requires_grad=False):
-    if high is None:
+    if isinstance(high, (tuple, list)) and size == ():  # randint(high, size), as bigram.py calls it
+        low, high, size = 0, low, high
+    elif high is None:
         low, high = 0, low
     if not isinstance(size, (tuple, list)):
         raise error("randint_arguments", got=", ".join(type(a).__name__ for a in (low, high, size)))

@@ -174,6 +174,37 @@ case("mean 3-D (-1,0) keepdim", lambda L, x: x.mean((-1, 0), keepdim=True), ((2,
      op="mean_dim")
 case("sum 0-d", lambda L, x: x.sum(), ((), "real"), op="sum_all")
 case("mean 0-d", lambda L, x: x.mean(), ((), "real"), op="mean_all")
+# tril/triu and embedding (a lookup whose rows repeat: their gradients add up)
+case("tril", lambda L, x: x.tril(), ((3, 4), "real"), op="tril")
+case("torch.tril(x,-1)", lambda L, x: L.tril(x, -1), ((2, 3, 4), "real"), op="tril")
+case("triu(1)", lambda L, x: x.triu(1), ((4, 3), "real"), op="triu")
+case("torch.triu(x,diagonal=-2)", lambda L, x: L.triu(x, diagonal=-2), ((3, 4), "real"), op="triu")
+case("F.embedding", lambda L, x: L.nn.functional.embedding(L.tensor([[1, 3, 1], [0, 1, 4]]), x),
+     ((5, 3), "real"), op="embedding")
+case("F.embedding(padding_idx)", lambda L, x: L.nn.functional.embedding(L.tensor([2, 1, 2, 0]), x, padding_idx=2),
+     ((3, 4), "real"), op="embedding", fd=False)  # the padding row's gradient is 0 by definition
+# leaky_relu and gelu (at 0 leaky_relu's derivative is the slope, as in PyTorch: ties are kinks)
+case("F.leaky_relu", lambda L, x: L.nn.functional.leaky_relu(x, 0.2), ((3, 4), "real"), op="leaky_relu")
+case("F.leaky_relu ties", lambda L, x: L.nn.functional.leaky_relu(x), ((3, 4), "ties"), op="leaky_relu", fd=False)
+case("F.leaky_relu(inplace)", lambda L, x: L.nn.functional.leaky_relu(x * 1, 0.3, inplace=True), ((3, 4), "real"),
+     op="leaky_relu_", ops=("mul",))
+case("F.gelu", lambda L, x: L.nn.functional.gelu(x), ((3, 4), "wide"), op="gelu")
+case("F.gelu(tanh)", lambda L, x: L.nn.functional.gelu(x, approximate="tanh"), ((3, 4), "wide"), op="gelu")
+# layer_norm over the last dim(s), with weight and bias, weight only, or neither
+case("F.layer_norm(w,b)", lambda L, x, w, b: L.nn.functional.layer_norm(x, (4,), w, b),
+     ((2, 3, 4), "real"), ((4,), "real"), ((4,), "real"), op="layer_norm")
+case("F.layer_norm(w)", lambda L, x, w: L.nn.functional.layer_norm(x, (3, 4), w), ((2, 3, 4), "real"), ((3, 4), "real"),
+     op="layer_norm_weight")
+case("F.layer_norm", lambda L, x: L.nn.functional.layer_norm(x, [4], eps=1e-3), ((3, 4), "real"), op="layer_norm_plain")
+# var and std: Bessel's correction by default, unbiased=False, correction=, a bool first argument
+case("var", lambda L, x: x.var(), ((3, 4), "real"), op="var")
+case("var(0,keepdim,unbiased)", lambda L, x: x.var(0, keepdim=True, unbiased=True), ((3, 4), "real"), op="var")
+case("var(1,unbiased=False)", lambda L, x: x.var(1, unbiased=False), ((3, 4), "real"), op="var")
+case("torch.var(x,(0,2),correction=2)", lambda L, x: L.var(x, (0, 2), correction=2), ((3, 2, 4), "real"), op="var")
+case("var(False)", lambda L, x: x.var(False), ((3, 4), "real"), op="var")
+case("std", lambda L, x: x.std(), ((3, 4), "real"), op="std")
+case("std(-1,keepdim)", lambda L, x: x.std(-1, keepdim=True), ((3, 4), "real"), op="std")
+case("torch.std(x,0,unbiased=False)", lambda L, x: L.std(x, 0, unbiased=False), ((3, 4), "real"), op="std")
 
 for _dom in ["real", "ties"]:
     X = ((3, 4), _dom)

@@ -280,3 +280,55 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     _check_bce_dtype(input, target)
     return apply(ops.binary_cross_entropy_with_logits, input, target, weight=_loss_weight(weight, target),
                  pos_weight=_loss_weight(pos_weight, target), reduction=reduction)
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """Row ``i`` of ``weight`` for each index ``i`` in ``input`` (a new last dimension):
+    ``EmbeddingBackward0``; the row ``padding_idx`` gets no gradient."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise error("embedding_unsupported")
+    if input.dtype not in (_dtype.int64, _dtype.int32):
+        raise error("embedding_index_type", input, legacy=f"torch.{_dtype.LEGACY_NAMES[input.dtype]}Tensor")
+    indices, rows = input._data, weight.shape[0]
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        bad = int(indices.max()) if indices.max() >= rows else int(indices.min())
+        raise error("embedding_index_range", input, bad=bad, rows=rows, last=rows - 1)
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows
+    return apply(ops.embedding, weight, indices=indices.astype(np.int64), padding_idx=padding_idx)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """``input`` where positive, ``negative_slope·input`` elsewhere: ``LeakyReluBackward0``
+    (in place: ``LeakyReluBackward1``, whose rule reads the result)."""
+    if not isinstance(input, Tensor):
+        raise error("tensor_argument", fn="leaky_relu", type=type(input).__name__)
+    if inplace:
+        return input._inplace(ops.leaky_relu_, negative_slope=negative_slope)
+    return apply(ops.leaky_relu, input, negative_slope=negative_slope)
+
+
+def gelu(input, approximate="none"):
+    """``x·Φ(x)`` (Φ the standard normal's CDF), or its tanh approximation: ``GeluBackward0``."""
+    if approximate not in ("none", "tanh"):
+        raise error("gelu_approximate")
+    return apply(ops.gelu, input, approximate=approximate)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Each row over the last ``len(normalized_shape)`` dims shifted to mean 0 and scaled to
+    variance 1 (the biased one), then ``·weight + bias``: one ``NativeLayerNormBackward0``."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise error("layer_norm_shape", input, shape=list(shape), tail=", ".join(map(str, shape)),
+                    size=list(input.shape))
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    if weight is not None and bias is not None:
+        return apply(ops.layer_norm, input, weight, bias, dims=dims, eps=eps)
+    if weight is not None:
+        return apply(ops.layer_norm_weight, input, weight, dims=dims, eps=eps)
+    if bias is not None:
+        return apply(ops.layer_norm_plain, input, dims=dims, eps=eps) + bias
+    return apply(ops.layer_norm_plain, input, dims=dims, eps=eps)
+

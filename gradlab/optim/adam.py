@@ -13,6 +13,8 @@ order of float operations of ``torch/optim/adam.py`` (``_single_tensor_adam``)::
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .. import _dtype
 from .._creation import tensor, zeros_like
 from .._tensor import Tensor
@@ -82,8 +84,8 @@ class Adam(Optimizer):
                 else:
                     grad = grad + p * weight_decay
 
-            exp_avg.add_((grad - exp_avg) * (1 - beta1))           # exp_avg.lerp_(grad, 1 - beta1)
-            exp_avg_sq.mul_(beta2).add_(grad * (1 - beta2) * grad)  # .addcmul_(grad, grad, value=1 - beta2)
+            _lerp_(exp_avg, grad, 1 - beta1)                        # exp_avg.lerp_(grad, 1 - beta1)
+            _addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2)  # .addcmul_(grad, grad, value=1 - beta2)
 
             step = step_t.item()
             bias_correction1 = 1 - beta1 ** step
@@ -98,3 +100,51 @@ class Adam(Optimizer):
             else:
                 denom = exp_avg_sq.sqrt() / bias_correction2_sqrt + eps
             p.add_(exp_avg * -step_size / denom)                   # p.addcdiv_(exp_avg, denom, value=-step_size)
+
+
+# PyTorch's float32 lerp_ and addcmul_ kernels end in a fused multiply-add: one rounding where the
+# formula has two. float64 holds a product of two float32 exactly, so float64 and one rounding to
+# float32 give PyTorch's values (float64 tensors keep the two roundings: no wider type to use).
+def _fma32(x, y, z):
+    return (x.astype(np.float64) * y.astype(np.float64) + z.astype(np.float64)).astype(np.float32)
+
+
+def _lerp_(state, end, weight):
+    """``state.lerp_(end, weight)``: state + weight·(end − state), or end − (1 − weight)·(end − state)
+    for weight ≥ 0.5, as PyTorch's kernel computes each."""
+    s, e = state._data, end._data
+    if s.dtype != np.float32 or e.dtype != np.float32:
+        state.add_((end - state) * weight)
+        return state
+    w = np.float32(weight)
+    d = e - s
+    out = _fma32(np.float32(w), d, s) if abs(w) < 0.5 else _fma32(np.float32(w - np.float32(1)), d, e)
+    state.copy_(tensor(out))
+    return state
+
+
+def _addcmul_(state, t1, t2, value):
+    """``state.addcmul_(t1, t2, value=value)``: state + (value·t1)·t2, the last step fused."""
+    s, a, b = state._data, t1._data, t2._data
+    if s.dtype != np.float32 or a.dtype != np.float32:
+        state.add_(t1 * value * t2)
+        return state
+    state.copy_(tensor(_fma32(a * np.float32(value), b, s)))
+    return state
+
+
+
+class AdamW(Adam):
+    """Adam whose weight decay shrinks the parameters directly (p ← p·(1 − lr·weight_decay))
+    instead of adding to the gradient: PyTorch's AdamW, weight_decay 0.01 by default."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True

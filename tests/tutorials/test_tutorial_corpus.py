@@ -8,7 +8,9 @@ numbers (``mask="numbers"``), the numbers, the spacing around them and the line 
 depend on their widths are masked; in the few cases marked ``mask="last digit"`` (each says why)
 a number may differ by one in its last printed digit. Cases that
 need names gradlab lacks are xfail(strict=True): they turn into failures the day they pass, so
-the marks cannot go stale.
+the marks cannot go stale. Cases whose float32 last bits differ because of the CPU's kernels
+(``differs``: MKL's closed VML and sgemm pick code paths by CPU) are xfail(strict=False): on
+another CPU they may print the same.
 """
 from __future__ import annotations
 
@@ -41,12 +43,16 @@ def printouts(library):
 
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+# PyTorch's C++ warnings end with the build machine's source path; gradlab has no C++ to name.
+_TRIGGERED = re.compile(r" \(Triggered internally at [^)]*\)")
 _SUFFIX = re.compile(r",\s*(grad_fn|requires_grad|dtype)=")
-_NUMBER = re.compile(r"\s*-?(?:\d+\.\d*|\.\d+|\d+)(?:e[+-]?\d+)?\s*")
+# A number's sign is part of it ('%+.2f' prints +0.01 or -0.01 as the draws fall).
+_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:e[+-]?\d+)?\s*")
 
 
 def normalize(text, mask):
     text = _ADDRESS.sub("0x…", text)
+    text = _TRIGGERED.sub("", text)
     if mask == "numbers":
         text = _NUMBER.sub("#", text)
         # Whether a repr's suffix wraps to its own line depends on the numbers' widths too.
@@ -80,6 +86,9 @@ def _param(c):
     marks = []
     if c["needs"]:
         marks.append(pytest.mark.xfail(strict=True, reason=f"needs {', '.join(c['needs'])}: issue 12"))
+    elif c["differs"]:
+        marks.append(pytest.mark.xfail(strict=False, reason=f"{', '.join(c['differs'])}: last bits "
+                                       "that depend on the CPU's kernels (README)"))
     return pytest.param(c, id=c["id"], marks=marks)
 
 
