@@ -50,7 +50,6 @@ def backward_pass(roots, retain_graph=False, run=None):
                 if node._pre_hooks:
                     grad = call_hooks(node, grad)
                 grads = node.apply(grad)
-            grad = None  # hold no gradient here: a leaf stores an unshared one without a copy
             if grads is not None and not retain_graph:
                 node.release()
         children = node._next
@@ -76,7 +75,7 @@ def backward_pass(roots, retain_graph=False, run=None):
                 node = None
             tie += 1
             heapq.heappush(ready, (-child.seq, tie, child))
-        grads = None
+        grads = None  # hold no gradient between nodes: a leaf stores an unshared one without a copy
 
 
 def call_hooks(node, grad):
