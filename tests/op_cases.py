@@ -190,12 +190,17 @@ case("F.leaky_relu(inplace)", lambda L, x: L.nn.functional.leaky_relu(x * 1, 0.3
      op="leaky_relu_", ops=("mul",))
 case("F.gelu", lambda L, x: L.nn.functional.gelu(x), ((3, 4), "wide"), op="gelu")
 case("F.gelu(tanh)", lambda L, x: L.nn.functional.gelu(x, approximate="tanh"), ((3, 4), "wide"), op="gelu")
-# layer_norm over the last dim(s), with weight and bias, weight only, or neither
+# layer_norm over the last dim(s), with weight and bias, weight only, or neither. gradlab computes it
+# in float64 and rounds once; PyTorch's float32 kernel rounds along the way, which shows where the
+# gradient nearly cancels (a row of equal values but one: 5e-5 relative, found by the slow run), so
+# the float32 comparison with torch gets 1e-4 (the finite-difference check, in float64, keeps its own).
+_LN = dict(rtol=1e-4, atol=1e-5)
 case("F.layer_norm(w,b)", lambda L, x, w, b: L.nn.functional.layer_norm(x, (4,), w, b),
-     ((2, 3, 4), "real"), ((4,), "real"), ((4,), "real"), op="layer_norm")
+     ((2, 3, 4), "real"), ((4,), "real"), ((4,), "real"), op="layer_norm", **_LN)
 case("F.layer_norm(w)", lambda L, x, w: L.nn.functional.layer_norm(x, (3, 4), w), ((2, 3, 4), "real"), ((3, 4), "real"),
-     op="layer_norm_weight")
-case("F.layer_norm", lambda L, x: L.nn.functional.layer_norm(x, [4], eps=1e-3), ((3, 4), "real"), op="layer_norm_plain")
+     op="layer_norm_weight", **_LN)
+case("F.layer_norm", lambda L, x: L.nn.functional.layer_norm(x, [4], eps=1e-3), ((3, 4), "real"), op="layer_norm_plain",
+     **_LN)
 # var and std: Bessel's correction by default, unbiased=False, correction=, a bool first argument
 case("var", lambda L, x: x.var(), ((3, 4), "real"), op="var")
 case("var(0,keepdim,unbiased)", lambda L, x: x.var(0, keepdim=True, unbiased=True), ((3, 4), "real"), op="var")
