@@ -12,6 +12,10 @@ map, tails included). The others run in PyTorch's ``cpu_kernel_vec`` loop: the v
 on blocks of 32 floats (two AVX512 vectors; 16 with AVX2) of each contiguous row, and the scalar
 ``std::exp2`` ... on the rest of the row, that is the C library's ``exp2f``, ``sinhf``, ``coshf``,
 ``atanhf``, which gradlab calls too (through ctypes; float64 rounded once where there is no libm).
+``x ** p`` for a number p (other than PyTorch's special exponents) runs the same loop with SLEEF's
+``xpowf`` (``logkf``/``expkf``) on the blocks and ``std::pow(float, double)`` on the tails: the
+C library's double ``pow``, rounded to float32 (measured: equal on 10⁶ inputs for each exponent
+tried, tails and views included).
 
 Measured against torch 2.13.0 (x86-64, AVX512): the ports equal torch's own SLEEF functions
 (called from libtorch_cpu) on every one of 2²⁰ random inputs and the edge cases; the forwards
@@ -349,3 +353,121 @@ exp2 = _blockwise("exp2", exp2f_u10, np.exp2)
 sinh = _blockwise("sinh", sinhf_u10, np.sinh)
 cosh = _blockwise("cosh", coshf_u10, np.cosh)
 atanh = _blockwise("atanh", atanhf_u10, np.arctanh)
+
+
+# -- pow(x, p) for a number p: SLEEF's xpowf (expkf of logkf(|x|)·p in float-float) in blocks --------
+
+def _ldexp(x, q):                      # vldexp_vf_vf_vi2: in five factors, for any int32 q
+    m = q >> 31
+    m = (((m + q) >> 6) - m) << 4
+    q = q - (m << 2)
+    m = np.clip(m + 0x7F, 0, 0xFF).astype(np.int32)
+    u = (m << 23).view(_F32)
+    return x * u * u * u * u * ((q + 0x7F) << 23).view(_F32)
+
+
+def _logkf(d):
+    """SLEEF's logkf (its AVX512 branch: getexp of d/0.75, getmant in [0.75, 1.5)): ln d as a
+    float-float."""
+    y = d * _F32(1.0 / 0.75)
+    e = np.where(np.isfinite(y) & (y != 0), np.frexp(y)[1] - 1, 0).astype(_F32)
+    e = np.where(y == 0, _F32(-np.inf), np.where(np.isinf(y), _F32(128), e))
+    m = np.frexp(d)[0] * _F32(2)                                # in [1, 2) ...
+    m = np.where(m >= _F32(1.5), m * _F32(0.5), m).astype(_F32)  # ... then in [0.75, 1.5)
+    one = _F32(1)
+    n0 = m - one                       # dfadd2_vf2_vf_vf(−1, m) and (1, m)
+    v = n0 + one
+    n1 = (-one - (n0 - v)) + (m - v)
+    q0 = one + m
+    v = q0 - one
+    q1 = (one - (q0 - v)) + (m - v)
+    x0, x1 = _div_ff(n0, n1, q0, q1)
+    sq0 = x0 * x0
+    sq1 = _fma(x0 + x0, x1, _fma(x0, x0, -sq0))
+    t = np.full(d.shape, 0.240320354700088500976562, _F32)
+    for c in (0.285112679004669189453125, 0.400007992982864379882812):
+        t = _fma(t, sq0, np.full(d.shape, c, _F32))
+    s0, s1 = _mul_f(np.full(d.shape, 0.69314718246459960938, _F32),
+                    np.full(d.shape, -1.904654323148236017e-09, _F32), e)
+    a0, a1 = x0 * _F32(2), x1 * _F32(2)
+    r0 = s0 + a0
+    r1 = (((s0 - r0) + a0) + s1) + a1
+    c0, c1 = _add2_ff(*_mul_f(sq0, sq1, t), _F32(0.66666662693023681640625),
+                      _F32(3.69183861259614332084311e-09))
+    b0, b1 = _mul_ff(*_mul_ff(sq0, sq1, x0, x1), c0, c1)
+    s0 = r0 + b0
+    return s0, (((r0 - s0) + b0) + r1) + b1
+
+
+def _expkf(d0, d1):
+    """SLEEF's expkf: e to the float-float d0 + d1, as a float."""
+    q = np.rint((d0 + d1) * _F32(1.442695040888963407359924681001892137426645954152985934135449406931)
+                ).astype(np.int32)
+    qf = q.astype(_F32)
+    s0, s1 = _two_sum_into(d0, d1, qf * _F32(-0.693145751953125))
+    s0, s1 = _two_sum_into(s0, s1, qf * _F32(-1.428606765330187045e-06))
+    n = s0 + s1                        # dfnormalize
+    s0, s1 = n, (s0 - n) + s1
+    u = np.full(d0.shape, 0.00136324646882712841033936, _F32)
+    for c in (0.00836596917361021041870117, 0.0416710823774337768554688,
+              0.166665524244308471679688, 0.499999850988388061523438):
+        u = _fma(u, s0, np.full(d0.shape, c, _F32))
+    sq0 = s0 * s0
+    sq1 = _fma(s0 + s0, s1, _fma(s0, s0, -sq0))
+    m0, m1 = _mul_f(sq0, sq1, u)
+    t0 = s0 + m0                       # dfadd_vf2_vf2_vf2(s, s²·u), then 1 + that
+    t1 = (((s0 - t0) + m0) + s1) + m1
+    one = _F32(1)
+    r0 = one + t0
+    r1 = ((one - r0) + t0) + t1
+    return np.where(d0 < -104, _F32(0), _ldexp(r0 + r1, q))
+
+
+def powf_u10(x, p):
+    """SLEEF's xpowf(x, p) on a float32 array, p a number (rounded to float32, as PyTorch's
+    vector loop does), with its cases for x < 0 (p an odd or even integer, else nan), 0, ±inf
+    and nan."""
+    y = _F32(p)
+    isint = bool(np.trunc(y) == y or abs(y) > 1 << 24)
+    isodd = isint and abs(y) < 1 << 24 and int(y) % 2 == 1
+    with np.errstate(all="ignore"):
+        l0, l1 = _logkf(np.abs(x))
+        r = _expkf(*_mul_f(l0, l1, np.full(x.shape, y, _F32)))
+        r = np.where(np.isnan(r), _F32(np.inf), r)
+        r = r * np.where(x > 0, _F32(1), _F32((-1 if isodd else 1) if isint else np.nan))
+        if np.isinf(y):
+            efx = np.abs(x) - _F32(1) if y > 0 else _F32(1) - np.abs(x)
+            r = np.where(efx < 0, _F32(0), np.where(efx == 0, _F32(1), _F32(np.inf)))
+        zero = x == 0
+        edge = np.where(np.signbit(y) ^ zero, _F32(0), _F32(np.inf))
+        r = np.where(np.isinf(x) | zero, np.copysign(edge, x) if isodd else edge, r)
+        r = np.where(np.isnan(x) | np.isnan(y), np.uint32(0xFFFFFFFF).view(_F32), r)
+        r = np.where((y == 0) | (x == 1), _F32(1), r)
+    return r.astype(_F32, copy=False)
+
+
+_POW = []
+
+
+def _double_pow(a, p):
+    """PyTorch's scalar loop: ``std::pow(float, double)``, the C library's double ``pow``,
+    rounded to float32 (NumPy's float64 power where there is no libm)."""
+    if not _POW:
+        import ctypes
+        import ctypes.util
+        try:
+            fn = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6").pow
+            fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_double, ctypes.c_double]
+            _POW.append(np.frompyfunc(fn, 2, 1))
+        except (OSError, AttributeError):
+            _POW.append(None)
+    if _POW[0] is None or not a.size:
+        return np.power(a, p, dtype=_F64).astype(_F32)
+    with np.errstate(all="ignore"):
+        return np.asarray(_POW[0](a.astype(_F64), float(p)), dtype=_F64).astype(_F32)
+
+
+def pow_scalar(a, p):
+    """float32 a ** p for a number p as PyTorch's CPU kernel (cpu_kernel_vec): SLEEF's powf on
+    blocks, the double ``pow`` rounded on the tails (and on rows that are not contiguous)."""
+    return _in_blocks(a, lambda v: powf_u10(v, p), lambda s: _double_pow(s, p))

@@ -280,15 +280,17 @@ def _pow_scalar(a, exponent):
     # which can differ from NumPy's power in the last bit.
     if a.dtype.kind != "b" and (exponent == 2 or exponent == 3):
         return a * a if exponent == 2 else a * a * a
-    if a.dtype == np.float32:  # as PyTorch: √, 1/√ and 1/x² for these exponents, and for the
-        if exponent == 0.5:      # others its SLEEF pow, within an ulp: nearly always the
-            return np.sqrt(a)    # correctly rounded value, which float64 rounded once gives
+    if a.dtype == np.float32:  # as PyTorch: √, 1/√, 1/x² and a copy for these exponents,
+        if exponent == 0.5:      # and for the others SLEEF's powf on blocks, the double pow on
+            return np.sqrt(a)    # tails (gradlab/_sleef.py)
         if exponent == -0.5:
             return np.divide(1, np.sqrt(a), dtype=a.dtype)
         if exponent == -2:
             return np.divide(1, a * a, dtype=a.dtype)
+        if exponent == 1:
+            return a.copy()
         if exponent != -1:
-            return np.power(a, exponent, dtype=np.float64).astype(np.float32)
+            return _sleef.pow_scalar(a, exponent)
     return np.power(a, a.dtype.type(exponent)).astype(a.dtype, copy=False)
 
 

@@ -153,3 +153,44 @@ def test_asinh_acosh_are_the_c_librarys_like_torch(name, lo, hi):
         g = getattr(gradlab, name)(view(gradlab.tensor(x))).numpy()
         t = getattr(torch, name)(view(torch.from_numpy(x))).numpy()
         assert _same_bits(g, t).all() if LIBM else _same_bits(g, t).mean() >= 0.75
+
+
+POW_EXPONENTS = [-1.5, 1.5, 0.3, -0.7, 2.5, 4, -3, 10, 0.25, 1 / 3, 7, -2.5, 1e-3, 100, 2.0 ** 25 + 1,
+                 np.inf, -np.inf, np.nan]
+POW_EDGES = EDGES + [-2, -3, 2, 3, 0.99999994, 1.0000001, 1e-30, 1e30, -1e30]
+
+
+def _torch_whole_blocks(fn, x):
+    """torch on slices of 32,768 floats (a multiple of the block: one thread, no tail)."""
+    return np.concatenate([fn(torch.from_numpy(x[i:i + 32768])).numpy() for i in range(0, x.size, 32768)])
+
+
+@pytest.mark.parametrize("p", POW_EXPONENTS)
+def test_sleef_powf_port_equals_torch_on_a_million_inputs(p):
+    """x ** p in PyTorch's vector loop is SLEEF's Sleef_powf16_u10(x, float(p))."""
+    rng = np.random.default_rng(8)
+    with np.errstate(invalid="ignore", over="ignore"):   # (random bits: signalling nans among them)
+        bits = rng.integers(0, 2 ** 32, 1 << 19, dtype=np.uint64).astype(np.uint32).view(np.float32)
+        x = np.concatenate([rng.uniform(-3, 3, 1 << 18), rng.standard_normal(1 << 16) * 100,
+                            np.exp(rng.uniform(-100, 100, 1 << 17)), -np.exp(rng.uniform(-100, 100, 1 << 16)),
+                            bits, np.repeat(POW_EDGES, 32)]).astype(np.float32)
+    x = x[: x.size - x.size % 32]
+    t = _torch_whole_blocks(lambda v: v ** p, x)
+    assert _same_bits(_sleef.powf_u10(x, p), t).all()
+    assert _same_bits((gradlab.tensor(x[:32768]) ** p).numpy(), t[:32768]).all()
+
+
+@pytest.mark.parametrize("p", [-1.5, 1.5, 0.3, -0.7, 2.5, 4, -3, 10, 0.25, 1, 0])
+def test_pow_scalar_matches_torch_for_every_length_and_view(p):
+    """Blocks of 32 (16 with AVX2) through SLEEF's powf, tails and rows that are not contiguous
+    through std::pow(float, double): the C library's double pow, rounded."""
+    for n in [1, 7, 16, 31, 32, 33, 63, 100, 1000, 4099, 32768]:
+        x = np.random.default_rng(n).uniform(-20, 20, n).astype(np.float32)
+        x[::3] = np.abs(x[::3])
+        g, t = (gradlab.tensor(x) ** p).numpy(), (torch.from_numpy(x) ** p).numpy()
+        assert _same_bits(g, t).all() if LIBM else _same_bits(g[:n - n % _sleef._BLOCK], t[:n - n % _sleef._BLOCK]).all()
+    x = np.random.default_rng(9).uniform(0, 9, (64, 64)).astype(np.float32)
+    for view in ["x.T", "x[:, :40]", "x[::2, ::3]", "x.reshape(4, 16, 64)[:, 3:9, :50]", "x[0, 0]", "x[:, 5]"]:
+        g = eval(view, {"x": gradlab.tensor(x)}) ** p
+        t = eval(view, {"x": torch.from_numpy(x)}) ** p
+        assert _same_bits(g.numpy(), t.numpy()).all() if LIBM else _same_bits(g.numpy(), t.numpy()).mean() >= 0.75
