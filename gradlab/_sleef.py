@@ -1,6 +1,7 @@
-"""float32 ``exp2``, ``expm1``, ``log1p``, ``sinh``, ``cosh``, ``atanh`` (and ``asinh``,
-``acosh``: the C library's) bit for bit as PyTorch computes them on the CPU (about 0.2–0.6 µs per
-element: NumPy emulating one FMA per step in float64).
+"""float32 ``exp2``, ``expm1``, ``log1p``, ``sinh``, ``cosh``, ``atanh``, ``x ** p`` (and
+``asinh``, ``acosh``: the C library's) bit for bit as PyTorch computes them on the CPU, on tensors
+of up to ``EXACT_UP_TO`` elements (the ports cost about 0.2–1 µs per element: NumPy emulating one
+FMA per step in float64; larger tensors are float64 rounded once, within an ulp).
 
 PyTorch's float32 versions of these (``Vectorized<float>::exp2`` ... in
 aten/src/ATen/cpu/vec/vec512/vec512_float.h) are SLEEF's ``Sleef_exp2f16_u10`` ...:
@@ -35,6 +36,22 @@ from __future__ import annotations
 import numpy as np
 
 _F32, _F64 = np.float32, np.float64
+
+# The ports cost about 0.2–1 µs per element (NumPy emulating float-float steps), 100 times NumPy's
+# own loops. They run on tensors of up to EXACT_UP_TO elements (what a learner prints, and within
+# the 32,768 PyTorch computes in one thread); a larger tensor is computed in float64 and rounded
+# once, at NumPy's speed, within an ulp of PyTorch's.
+EXACT_UP_TO = 4096
+
+
+def _large(a):
+    return a.size > EXACT_UP_TO
+
+
+def _rounded(ufunc, a, *args):
+    """The float64 value rounded once to float32 (for tensors over EXACT_UP_TO elements)."""
+    with np.errstate(all="ignore"):
+        return ufunc(a.astype(_F64), *args).astype(_F32)
 
 
 def _block():
@@ -139,6 +156,8 @@ def libm_everywhere(name, ufunc):
     def forward(a):
         if a.dtype != _F32:
             return ufunc(a)
+        if _large(a):
+            return _rounded(ufunc, a)
         if name not in _SCALAR:
             _SCALAR[name] = _libm(name) or ufunc
         return np.asarray(_SCALAR[name](a), dtype=_F32)
@@ -150,6 +169,8 @@ def _blockwise(name, vector, ufunc):
     def forward(a):
         if a.dtype != _F32:
             return ufunc(a)
+        if _large(a):
+            return _rounded(ufunc, a)
         if name not in _SCALAR:
             _SCALAR[name] = _scalar(name, ufunc)
         return _in_blocks(a, vector, _SCALAR[name])
@@ -214,6 +235,8 @@ def expm1(a):
     """float32 eᵃ − 1: SLEEF's xexpm1f, on every element (as PyTorch)."""
     if a.dtype != _F32:
         return np.expm1(a)
+    if _large(a):
+        return _rounded(np.expm1, a)
     d = np.ascontiguousarray(a).reshape(-1)
     e0, e1 = _expk2f(d)
     with np.errstate(invalid="ignore", over="ignore"):
@@ -240,6 +263,8 @@ def log1p(a):
     Above 1e38 SLEEF switches to its logf_u1, for which float64 rounded once stands in."""
     if a.dtype != _F32:
         return np.log1p(a)
+    if _large(a):
+        return _rounded(np.log1p, a)
     d = np.ascontiguousarray(a).reshape(-1)
     with np.errstate(all="ignore"):
         dp1 = d + _F32(1)
@@ -470,4 +495,6 @@ def _double_pow(a, p):
 def pow_scalar(a, p):
     """float32 a ** p for a number p as PyTorch's CPU kernel (cpu_kernel_vec): SLEEF's powf on
     blocks, the double ``pow`` rounded on the tails (and on rows that are not contiguous)."""
+    if _large(a):
+        return _rounded(np.power, a, p)
     return _in_blocks(a, lambda v: powf_u10(v, p), lambda s: _double_pow(s, p))

@@ -33,6 +33,30 @@ EDGES = [0, -0.0, np.inf, -np.inf, np.nan, 1, -1, 1.0001, 88.9, 89.1, 127.99, 12
 LIBM = _sleef._libm("exp2") is not None   # the scalar tails are the C library's, as in PyTorch
 
 
+DEFAULT_EXACT_UP_TO = _sleef.EXACT_UP_TO
+
+
+@pytest.fixture(autouse=True)
+def ports_on_every_size(monkeypatch):
+    """These tests check the ports on tensors of any size: no float64 shortcut for large ones."""
+    monkeypatch.setattr(_sleef, "EXACT_UP_TO", 1 << 30)
+
+
+@pytest.mark.parametrize("fn", ["exp2", "expm1", "log1p", "sinh", "cosh", "atanh", "asinh", "pow"])
+def test_over_exact_up_to_elements_the_value_is_float64_rounded_once(fn, monkeypatch):
+    """Above EXACT_UP_TO elements gradlab rounds a float64 value once: within an ulp of PyTorch's
+    SLEEF values, two of libm's asinhf (itself within two ulps); bit for bit at the cap itself."""
+    monkeypatch.setattr(_sleef, "EXACT_UP_TO", DEFAULT_EXACT_UP_TO)
+    n = DEFAULT_EXACT_UP_TO
+    x = np.random.default_rng(11).uniform(0.01, 0.99, 3 * n).astype(np.float32)
+    run = {"pow": lambda lib, t: t ** -1.5}.get(fn, lambda lib, t: getattr(lib, fn)(t))
+    for size, exact in ((n, True), (3 * n, False)):
+        g = run(gradlab, gradlab.tensor(x[:size])).numpy()
+        t = run(torch, torch.from_numpy(x[:size])).numpy()
+        ulps = np.abs(g.view(np.int32).astype(np.int64) - t.view(np.int32).astype(np.int64))
+        assert (ulps == 0).all() if exact else ulps.max() <= (2 if fn == "asinh" else 1), (size, ulps.max())
+
+
 @pytest.mark.parametrize("name", list(BLOCKWISE))
 def test_sleef_port_equals_torch_on_a_million_inputs(name):
     vector, draw = BLOCKWISE[name]
