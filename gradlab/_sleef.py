@@ -150,32 +150,32 @@ def _in_blocks(a, vector, scalar):
 _SCALAR = {}
 
 
+def _float32_forward(name, ufunc, scalar, run):
+    """A forward that ports PyTorch's float32 kernel: ``run(a, f)`` with ``f = scalar()`` (the C
+    library's function, found once) on float32 tensors of up to EXACT_UP_TO elements, float64
+    rounded once on larger ones, ``ufunc`` itself for other dtypes."""
+    def forward(a):
+        if a.dtype != _F32:
+            return ufunc(a)
+        if _large(a):
+            return _rounded(ufunc, a)
+        if name not in _SCALAR:
+            _SCALAR[name] = scalar()
+        return run(a, _SCALAR[name])
+    forward.__name__ = name
+    return forward
+
+
 def libm_everywhere(name, ufunc):
     """float32 ``name`` through the C library's float function on every element, as PyTorch's
     ``asinh``/``acosh`` kernels do (measured: equal on every input tried); ``ufunc`` otherwise."""
-    def forward(a):
-        if a.dtype != _F32:
-            return ufunc(a)
-        if _large(a):
-            return _rounded(ufunc, a)
-        if name not in _SCALAR:
-            _SCALAR[name] = _libm(name) or ufunc
-        return np.asarray(_SCALAR[name](a), dtype=_F32)
-    forward.__name__ = name
-    return forward
+    return _float32_forward(name, ufunc, lambda: _libm(name) or ufunc,
+                            lambda a, f: np.asarray(f(a), dtype=_F32))
 
 
 def _blockwise(name, vector, ufunc):
-    def forward(a):
-        if a.dtype != _F32:
-            return ufunc(a)
-        if _large(a):
-            return _rounded(ufunc, a)
-        if name not in _SCALAR:
-            _SCALAR[name] = _scalar(name, ufunc)
-        return _in_blocks(a, vector, _SCALAR[name])
-    forward.__name__ = name
-    return forward
+    return _float32_forward(name, ufunc, lambda: _scalar(name, ufunc),
+                            lambda a, f: _in_blocks(a, vector, f))
 
 
 # -- expm1: float-float arithmetic (a value as an unevaluated sum hi + lo), FMA-based as in df.h

@@ -74,15 +74,20 @@ def ones_(tensor):
     return constant_(tensor, 1)
 
 
+def _kaiming_gain_and_fan(tensor, a, mode, nonlinearity):
+    """He initialisation's gain and fan (``mode`` checked as PyTorch checks it)."""
+    if mode not in ("fan_in", "fan_out"):
+        raise error("init_mode", mode=mode)
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return calculate_gain(nonlinearity, a), fan_in if mode == "fan_in" else fan_out
+
+
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """U(−bound, bound) with bound = gain·√(3 / fan): nn.Linear uses a=√5, so bound = 1/√fan_in."""
     if 0 in tuple(tensor.shape):
         return tensor
-    if mode not in ("fan_in", "fan_out"):
-        raise error("init_mode", mode=mode)
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    gain = calculate_gain(nonlinearity, a)
-    bound = math.sqrt(3.0) * gain / math.sqrt(fan_in if mode == "fan_in" else fan_out)
+    gain, fan = _kaiming_gain_and_fan(tensor, a, mode, nonlinearity)
+    bound = math.sqrt(3.0) * gain / math.sqrt(fan)
     return uniform_(tensor, -bound, bound, generator=generator)
 
 
@@ -96,11 +101,8 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     """N(0, std²) with std = gain / √fan (He initialisation; a=0 with leaky_relu: gain √2)."""
     if 0 in tuple(tensor.shape):
         return tensor
-    if mode not in ("fan_in", "fan_out"):
-        raise error("init_mode", mode=mode)
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    std = calculate_gain(nonlinearity, a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
-    return normal_(tensor, 0, std, generator=generator)
+    gain, fan = _kaiming_gain_and_fan(tensor, a, mode, nonlinearity)
+    return normal_(tensor, 0, gain / math.sqrt(fan), generator=generator)
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
