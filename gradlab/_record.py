@@ -15,15 +15,50 @@ from .autograd.grad_mode import _state
 from .autograd.graph import make_node
 from .errors import error
 
-from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
+ndarray = np.ndarray
+_new = object.__new__
+Tensor = View = None  # set by gradlab._tensor once the classes exist (it imports this module)
 
 
 def record(op, *inputs, **params):
     """Run ``op`` forward on tensors and Python numbers; record it if a gradient must flow."""
-    # One pass over the inputs: their arrays, whether they share one dtype, whether any needs grad.
+    arrays, dtype, wants_grad, inference = _scan(inputs)
+    if op.promote and (not dtype or dtype.kind != "f" or (
+            op.scalar and type(params[op.scalar]) is not float and type(params[op.scalar]) is not int)):
+        arrays = _promoted(op, inputs, params)
+    # The common case needs no promotion: float tensors of one dtype and Python numbers, which
+    # NumPy computes in the array's dtype, as PyTorch does.
+    data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
+    if type(data) is not ndarray:
+        data = np.asarray(data)
+    state = _state
+    if op.view:
+        out = _view(op, inputs[0], data, params)
+    else:  # Tensor._make, inline: every op makes one
+        out = _new(Tensor)
+        out._data, out._requires_grad, out.grad_fn, out._grad = data, False, None, None
+        out._counter = None if state.inference else [0]  # inference tensors have no version
+    if not wants_grad:
+        return out
+    if not state.enabled:  # would have been recorded: the diagrams draw where the graph was cut
+        out._cut = "inference_mode" if state.inference else "no_grad"
+        return out
+    if inference and _inference_only(op, inputs, params):
+        return out
+    out._requires_grad = True
+    out.grad_fn = make_node(op, inputs, out, params)
+    if state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
+        state.trace.append((out.grad_fn, inputs, params))
+    return out
+
+
+def _scan(inputs):
+    """One pass over an op's inputs: their arrays (numbers as they are), the tensors' one dtype
+    (False once they differ or an input is neither), whether any requires grad, and whether one
+    of those is an inference tensor."""
     arrays = []
-    dtype = None  # the tensors' one dtype; False once they differ (or an input is no tensor)
-    wants_grad = inference = False  # (inference: an input that requires grad is an inference tensor)
+    dtype = None
+    wants_grad = inference = False
     for x in inputs:
         kind = type(x)
         if kind is float or kind is int:
@@ -43,32 +78,12 @@ def record(op, *inputs, **params):
             dtype = data.dtype
         elif data.dtype is not dtype:
             dtype = False
-    if op.promote and (not dtype or dtype.kind != "f" or (
-            op.scalar and type(params[op.scalar]) is not float and type(params[op.scalar]) is not int)):
-        arrays = _promoted(op, inputs, params)
-    # The common case needs no promotion: float tensors of one dtype and Python numbers, which
-    # NumPy computes in the array's dtype, as PyTorch does.
-    data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
-    if type(data) is not np.ndarray:
-        data = np.asarray(data)
-    out = _view(op, inputs[0], data, params) if op.view else _t.Tensor._make(data)
-    if not wants_grad:
-        return out
-    if not _state.enabled:  # would have been recorded: the diagrams draw where the graph was cut
-        out._cut = "inference_mode" if _state.inference else "no_grad"
-        return out
-    if inference and _inference_only(op, inputs, params):
-        return out
-    out._requires_grad = True
-    out.grad_fn = make_node(op, inputs, out, params)
-    if _state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
-        _state.trace.append((out.grad_fn, inputs, params))
-    return out
+    return arrays, dtype, wants_grad, inference
 
 
 def _view(op, base, data, params):
     """The output of a view op: it shares its base's memory and version counter."""
-    out = _t.View._make(data)
+    out = View._make(data)
     out._counter = counter = base._counter  # a view and its base see each other's changes
     out._base = base._base if base._base is not None else base
     out._view_chain = base._view_chain + ((op, params),)
@@ -91,7 +106,7 @@ def _inference_only(op, inputs, params):
     wrapped Python number of add/sub/mul/div and the index / condition tensors that gradlab passes
     as arrays (``a[[0, 1]]``, ``where(a > 0, a, a)`` are recorded; ``a.sum()``, ``a * a`` not)."""
     for x in inputs:
-        if isinstance(x, _t.Tensor):
+        if isinstance(x, Tensor):
             if x._counter is not None:
                 return False
         elif op.name in _NUMBERS_AS_TENSORS:

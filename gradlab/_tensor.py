@@ -599,3 +599,6 @@ for _op in TABLE_METHODS:
 
 
 from ._view_tensor import View, view_rebase_error  # noqa: E402,F401  (a Tensor subclass)
+
+from . import _record  # noqa: E402  (recording makes Tensors and Views: they exist now)
+_record.Tensor, _record.View = Tensor, View

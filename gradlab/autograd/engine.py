@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 
 import numpy as np
 
@@ -40,9 +41,9 @@ def backward_pass(roots, retain_graph=False, run=None):
     node = None
     while node is not None or ready:
         if node is None:
-            node = heapq.heappop(ready)[2]
+            node = heappop(ready)[2]
         grad = pending.pop(node, None)  # None: no gradient reached this node
-        grads = None
+        grads = _NO_GRADS
         if grad is not None:
             if run is not None:
                 grads = run(node, grad)
@@ -50,18 +51,18 @@ def backward_pass(roots, retain_graph=False, run=None):
                 if node._pre_hooks:
                     grad = call_hooks(node, grad)
                 grads = node.apply(grad)
-            if grads is not None and not retain_graph:
+            if grads is None:  # skipped: it sends nothing, and keeps what it saved
+                grads = _NO_GRADS
+            elif not retain_graph:
                 node.release()
         children = node._next
         node = None
-        for k, child in enumerate(children):
+        for child, g in zip(children, grads):
             if child is None:
                 continue
-            if grads is not None:  # send the child its gradient
-                g = grads[k]
-                if g is not None:
-                    pending[child] = pending[child] + g if child in pending else g
-                    g = None
+            if g is not None:  # send the child its gradient
+                pending[child] = pending[child] + g if child in pending else g
+                g = None
             left = deps[child] - 1
             deps[child] = left
             if left:  # more gradients for it are still to come
@@ -71,11 +72,15 @@ def backward_pass(roots, retain_graph=False, run=None):
                 continue
             if node is not None:  # two became ready: let the heap order them
                 tie += 1
-                heapq.heappush(ready, (-node.seq, tie, node))
+                heappush(ready, (-node.seq, tie, node))
                 node = None
             tie += 1
-            heapq.heappush(ready, (-child.seq, tie, child))
+            heappush(ready, (-child.seq, tie, child))
         grads = None  # hold no gradient between nodes: a leaf stores an unshared one without a copy
+
+
+_NO_GRADS = itertools.repeat(None)  # what a node that did not run sends each child
+heappop, heappush = heapq.heappop, heapq.heappush
 
 
 def call_hooks(node, grad):

@@ -59,17 +59,20 @@ class Node:
         """The gradient for each input (None where none is needed), in the input's shape and dtype."""
         tensors = hasattr(grad, "_data")
         out = []
-        rules, shapes, dtypes = self.op.rules, self.shapes, self.dtypes
+        rules, shapes, dtypes, saved = self.op.rules, self.shapes, self.dtypes, self._saved
+        last = len(rules) - 1
         for i, child in enumerate(self._next):
             if child is None:
                 out.append(None)
                 continue
-            rule = rules[0] if len(rules) <= i else rules[i]  # one rule serves every input of cat
+            rule = rules[i] if i <= last else rules[0]  # one rule serves every input of cat
             reads = rule.reads
             if not reads:
                 g = rule.fn(grad)
-            elif len(reads) == 1:  # the usual case, without building a list of one
-                g = rule.fn(grad, self.read(reads[0], i, tensors))
+            elif len(reads) == 1:  # the usual case: one saved value, read without building a list
+                name = reads[0]
+                value = saved[name] if name in saved else self.read(name, i, tensors)
+                g = rule.fn(grad, value.unpack(self, tensors) if type(value) is SavedTensor else value)
             else:
                 g = rule.fn(grad, *[self.read(name, i, tensors) for name in reads])
             if g.shape != shapes[i]:
@@ -333,17 +336,75 @@ def node_class(op):
     return cls
 
 
-_interned = {}  # shapes and dtypes tuples: a long graph repeats a few of them
-
-
 def make_node(op, inputs, out, params, node=None):
     """Record ``op`` applied to ``inputs`` (tensors and Python numbers) producing ``out``
-    (into ``node`` when it exists already: a custom Function's ctx is its node)."""
+    (into ``node`` when it exists already: a custom Function's ctx is its node).
+
+    Per input the node keeps its edge (the node its gradient goes to, None for a Python number
+    or a tensor that needs none), its shape and dtype (to reduce and cast the gradient), and for
+    an input with no edge what the diagrams draw: the number, or a weak reference to the tensor.
+    """
     if node is None:
         node = object.__new__(_node_classes.get(op) or node_class(op))
+    n = len(inputs)
+    if n == 1 and hasattr(inputs[0], "_data"):  # (one and two inputs unrolled: the hot path)
+        x, = inputs
+        data, edge = x._data, x.grad_fn
+        if edge is None and x._requires_grad:
+            edge = x._edge()
+        node._next, node.shapes, node.dtypes = (edge,), (data.shape,), (data.dtype,)
+        node._consts = None if edge is not None else (weakref.ref(x),)
+        needed = 0 if edge is None else 1
+    elif n == 2 and hasattr(inputs[0], "_data"):
+        x, y = inputs
+        data, edge = x._data, x.grad_fn
+        if edge is None and x._requires_grad:
+            edge = x._edge()
+        kind = type(y)
+        if kind is float or kind is int or not hasattr(y, "_data"):  # a Python number: no edge
+            node._next, node.shapes, node.dtypes = (edge, None), (data.shape, ()), (data.dtype, None)
+            node._consts = (None if edge is not None else weakref.ref(x), y)
+            needed = 0 if edge is None else 1
+        else:
+            other, other_edge = y._data, y.grad_fn
+            if other_edge is None and y._requires_grad:
+                other_edge = y._edge()
+            node._next = (edge, other_edge)
+            node.shapes, node.dtypes = (data.shape, other.shape), (data.dtype, other.dtype)
+            if edge is not None and other_edge is not None:
+                node._consts, needed = None, 3
+            else:
+                node._consts = (None if edge is not None else weakref.ref(x),
+                                None if other_edge is not None else weakref.ref(y))
+                needed = 0 if edge is None else 1
+                if other_edge is not None:
+                    needed |= 2
+    else:
+        needed = _any_inputs(node, inputs)
+    node.params = params or _NO_PARAMS
+    node.seq = next(_sequence)
+    node._pre_hooks = None
+    # Only what the rules of the inputs that need a gradient read (PyTorch's should_compute_output)
+    pairs = op._saves_for.get(needed) or op.saves_for(needed) if op.saves else ()
+    if pairs:
+        node._saved = saved = {}
+        for name, k in pairs:
+            if k < 0:
+                saved[name] = SavedTensor(out, True)
+            else:
+                value = inputs[k]
+                saved[name] = SavedTensor(value, False) if hasattr(value, "_data") else value
+    else:
+        node._saved = _NOTHING
+    return node
+
+
+def _any_inputs(node, inputs):
+    """``make_node``'s per-input part for any number of inputs; returns the bits of those that
+    need a gradient."""
     edges, shapes, dtypes = [], [], []
     constants = None
-    needed = 0  # a bit per input that needs a gradient
+    needed = 0
     for k, x in enumerate(inputs):
         kind = type(x)
         if kind is float or kind is int or not hasattr(x, "_data"):
@@ -370,26 +431,9 @@ def make_node(op, inputs, out, params, node=None):
             constants[k] = weakref.ref(x)
         else:
             needed |= 1 << k
-    node._next = tuple(edges)
-    key = (tuple(shapes), tuple(dtypes))
-    node.shapes, node.dtypes = _interned.get(key) or _interned.setdefault(key, key)
-    node.params = params or _NO_PARAMS
+    node._next, node.shapes, node.dtypes = tuple(edges), tuple(shapes), tuple(dtypes)
     node._consts = None if constants is None else tuple(constants)
-    node.seq = next(_sequence)
-    node._pre_hooks = None
-    # Only what the rules of the inputs that need a gradient read (PyTorch's should_compute_output)
-    pairs = op._saves_for.get(needed) or op.saves_for(needed) if op.saves else ()
-    if pairs:
-        node._saved = saved = {}
-        for name, k in pairs:
-            if k < 0:
-                saved[name] = SavedTensor(out, True)
-            else:
-                value = inputs[k]
-                saved[name] = SavedTensor(value, False) if hasattr(value, "_data") else value
-    else:
-        node._saved = _NOTHING
-    return node
+    return needed
 
 
 _NO_PARAMS = {}  # shared by every node whose op takes none (never written to)
