@@ -12,8 +12,10 @@ import warnings
 import numpy as np
 
 from . import _dtype, linalg, ops
-from ._record import record as apply
+from ._record import record as apply, specialised
 from .errors import error
+
+_sum_all, _mean_all = specialised(ops.sum_all), specialised(ops.mean_all)
 
 from . import _tensor as _t  # noqa: E402  (Tensor itself: imported while _tensor loads)
 
@@ -316,7 +318,7 @@ class FunctionalMethods:
     def sum(self, dim=None, keepdim=False, dtype=None):
         t = self if dtype is None else self.to(dtype)
         if dim is None:
-            return apply(ops.sum_all, t)
+            return _sum_all(t)
         return apply(ops.sum_dim, t, dim=t._dims(dim), keepdim=keepdim)
 
     def mean(self, dim=None, keepdim=False, dtype=None):
@@ -324,7 +326,7 @@ class FunctionalMethods:
         if not t.dtype.is_floating_point:
             raise error("mean_int", self, legacy=_dtype.LEGACY_NAMES[t.dtype])
         if dim is None:
-            return apply(ops.mean_all, t)
+            return _mean_all(t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
 
     def tril(self, diagonal=0):

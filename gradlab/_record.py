@@ -7,6 +7,8 @@ grad, and it saves only what the rules of those inputs read.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import _dtype
@@ -31,25 +33,83 @@ def record(op, *inputs, **params):
     data = op.forward(*arrays, **params)  # NumPy's overflow warnings are silenced in __init__
     if type(data) is not ndarray:
         data = np.asarray(data)
+    out = _view(op, inputs[0], data, params) if op.view else _plain(data)
+    if wants_grad:
+        _link(op, inputs, params, out, inference)
+    return out
+
+
+def _plain(data):
+    """A new tensor holding ``data`` (``Tensor._make``, without the class-method call)."""
+    out = _new(Tensor)
+    out._data, out._requires_grad, out.grad_fn, out._grad = data, False, None, None
+    out._counter = None if _state.inference else [0]  # inference tensors have no version
+    return out
+
+
+def _link(op, inputs, params, out, inference=False):
+    """Put ``out`` in the graph as ``op`` applied to ``inputs``, one of which requires grad."""
     state = _state
-    if op.view:
-        out = _view(op, inputs[0], data, params)
-    else:  # Tensor._make, inline: every op makes one
-        out = _new(Tensor)
-        out._data, out._requires_grad, out.grad_fn, out._grad = data, False, None, None
-        out._counter = None if state.inference else [0]  # inference tensors have no version
-    if not wants_grad:
-        return out
     if not state.enabled:  # would have been recorded: the diagrams draw where the graph was cut
         out._cut = "inference_mode" if state.inference else "no_grad"
-        return out
+        return
     if inference and _inference_only(op, inputs, params):
-        return out
+        return
     out._requires_grad = True
     out.grad_fn = make_node(op, inputs, out, params)
     if state.trace is not None:  # gradcheck wants every node's inputs, to check its rule
         state.trace.append((out.grad_fn, inputs, params))
-    return out
+
+
+def specialised(op):
+    """``record`` for one op of one or two inputs and no parameters, with the common case
+    first: plain float tensors of one dtype (or a tensor and a Python number), none of them an
+    inference tensor, so there is nothing to promote and no view to link. Anything else goes
+    through ``record``. (PyTorch generates a function per op for the same reason.)"""
+    if op.view or len(op.inputs) not in (1, 2):
+        return functools.partial(record, op)
+    forward, promote = op.forward, op.promote
+    float_only = bool(promote)  # promoting ops compute in one float dtype, the others in any
+
+    def unary(a):
+        if type(a) is not Tensor or a._counter is None or (
+                float_only and a._data.dtype.kind != "f"):
+            return record(op, a)
+        data = forward(a._data)
+        out = _plain(data if type(data) is ndarray else np.asarray(data))
+        if a._requires_grad:
+            _link(op, (a,), _NO_PARAMS, out)
+        return out
+
+    def binary(a, b):
+        kind = type(b)
+        if type(a) is not Tensor or a._counter is None:
+            return record(op, a, b)
+        x = a._data
+        if kind is float or kind is int:
+            y = b
+            if float_only and x.dtype.kind != "f":
+                return record(op, a, b)
+            wants_grad = a._requires_grad
+        elif kind is Tensor and b._counter is not None:
+            y = b._data
+            if float_only and (y.dtype is not x.dtype or x.dtype.kind != "f"):
+                return record(op, a, b)
+            wants_grad = a._requires_grad or b._requires_grad
+        else:
+            return record(op, a, b)
+        data = forward(x, y)
+        out = _plain(data if type(data) is ndarray else np.asarray(data))
+        if wants_grad:
+            _link(op, (a, b), _NO_PARAMS, out)
+        return out
+
+    fast = binary if len(op.inputs) == 2 else unary
+    fast.__name__ = f"record_{op.name}"
+    return fast
+
+
+_NO_PARAMS = {}  # (never written to)
 
 
 def _scan(inputs):

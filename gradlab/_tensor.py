@@ -19,7 +19,7 @@ from .errors import error
 from ._dtype import Size, result_type
 from ._functional import (FunctionalMethods, _broadcast_shape, _check_broadcast, _check_sub, cat,
                           matmul, stack, where)
-from ._record import record
+from ._record import record, specialised
 from ._compare import ComparisonMethods
 from ._views import InPlaceMethods, ViewMethods
 from .autograd.grad_mode import _state
@@ -407,27 +407,29 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     def _apply(self, op, *others, **params):
         return apply(op, self, *others, **params)
 
-    def _binary(self, other, op):
+    def _binary(self, other, fast):
+        """``self <op> other`` recorded by ``fast`` (``_record.specialised(op)``), or
+        NotImplemented for an ``other`` that is neither a tensor nor a number."""
         if type(other) is float or type(other) is int:
-            return record(op, self, other)
+            return fast(self, other)
         if isinstance(other, Tensor):
             a, b = self._data.shape, other._data.shape
             if a != b and a and b:  # a 0-d side broadcasts to anything
                 _broadcast_shape(a, b)
         elif not isinstance(other, numbers.Number):
             return NotImplemented
-        return apply(op, self, other)
+        return fast(self, other)
 
     def __add__(self, other):
         if type(other) is float or type(other) is int:  # the common case first: no ABC check
-            return record(ops.add, self, other)
-        return self._binary(other, ops.add)
+            return _add(self, other)
+        return self._binary(other, _add)
 
     __radd__ = __add__
 
     def __sub__(self, other):
         _check_sub(self, other)
-        return self._binary(other, ops.sub)
+        return self._binary(other, _sub)
 
     def __rsub__(self, other):
         if not isinstance(other, numbers.Number):
@@ -437,15 +439,15 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
 
     def __mul__(self, other):
         if type(other) is float or type(other) is int:  # the common case first: no ABC check
-            return record(ops.mul, self, other)
-        return self._binary(other, ops.mul)
+            return _mul(self, other)
+        return self._binary(other, _mul)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
         if type(other) is float or type(other) is int:  # the common case first: no ABC check
-            return record(ops.div, self, other)
-        return self._binary(other, ops.div)
+            return _div(self, other)
+        return self._binary(other, _div)
 
     def __rtruediv__(self, other):
         if not isinstance(other, numbers.Number):
@@ -568,14 +570,17 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
 
 
 _GRAD_FN_SLOT = Tensor.__dict__["grad_fn"]
+_add, _sub, _mul, _div = (specialised(op) for op in (ops.add, ops.sub, ops.mul, ops.div))
 
 
 def _table_method(op):
     """The Tensor method of an op marked ``method=True`` in the table: ``x.exp()``."""
+    fast, check = specialised(op), op.check
+
     def method(self):
-        if op.check is not None:
-            op.check(self)
-        return record(op, self)
+        if check is not None:
+            check(self)
+        return fast(self)
     method.__name__ = op.name
     method.__doc__ = f"``{op.text}``, recorded as ``{op.node_name}``."
     return method
