@@ -182,7 +182,8 @@ def sum_to(grad, shape):
     axes = reduced_axes(grad.shape, shape)
     if not hasattr(grad, "_data"):  # an array (plain backward): the ndarray methods, no op call
         if axes:
-            grad = _sum_dim(grad, axes, True)  # float32: PyTorch's order of additions (_sums.py)
+            summed = torch_order_sum(grad, axes, True)  # float32: PyTorch's order (_sums.py)
+            grad = _contiguous(np.add.reduce(grad, axis=axes, keepdims=True)) if summed is None else summed
         return grad.reshape(shape) if grad.shape != shape else grad
     if axes:
         grad = sum_dim(grad, dim=axes, keepdim=True)
