@@ -14,7 +14,7 @@ import numpy as np
 from . import _dtype
 from ._dtype import result_type
 from .autograd.grad_mode import _state
-from .autograd.graph import make_node
+from .autograd.graph import _NO_PARAMS, make_node
 from .errors import error
 
 ndarray = np.ndarray
@@ -108,8 +108,6 @@ def specialised(op):
     fast.__name__ = f"record_{op.name}"
     return fast
 
-
-_NO_PARAMS = {}  # (never written to)
 
 
 def _scan(inputs):
