@@ -74,21 +74,22 @@ def set_numpy_blas_threads(n: int) -> bool:
         numpy_blas_threads() == n
 
 
-def environment(torch, gradlab, gradlab_error) -> dict:
-    blas = np.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})
-    env = {
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "numpy": np.__version__,
-        "numpy_blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(),
-        "numpy_blas_threads": numpy_blas_threads(),
-        "torch": getattr(torch, "__version__", None),
-        "torch_threads": torch.get_num_threads() if torch else None,
-        "gradlab": getattr(gradlab, "__version__", "present") if gradlab else gradlab_error,
-        "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-    }
-    return env
+def environment(impl, lib) -> dict:
+    """What the process of ``impl`` runs on (each implementation reports its own)."""
+    if impl == "numpy":
+        blas = np.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})
+        return {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "numpy": np.__version__,
+            "numpy_blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(),
+            "numpy_blas_threads": numpy_blas_threads(),
+            "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        }
+    if impl == "torch":
+        return {"torch": lib.__version__, "torch_threads": lib.get_num_threads()}
+    return {"gradlab": getattr(lib, "__version__", "present")}
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,17 +125,6 @@ def calibrated_timer(fn, cfg: Config) -> tuple[timeit.Timer, int]:
     single = max(timeit.default_timer() - start, 1e-7)
     number = max(1, int(cfg.seconds_per_repeat / single))
     return timeit.Timer(fn, setup="import gc; gc.enable()" if cfg.gc else "pass"), number
-
-
-def median_per_call_seconds(fns: dict, cfg: Config) -> dict:
-    """{name: fn} -> {name: median over cfg.repeats of the mean time per call}.  The repeats
-    of the implementations are interleaved, so background load affects all of them alike."""
-    timers = {name: calibrated_timer(fn, cfg) for name, fn in fns.items()}
-    samples = {name: [] for name in fns}
-    for _ in range(cfg.repeats):
-        for name, (timer, number) in timers.items():
-            samples[name].append(timer.timeit(number) / number)
-    return {name: statistics.median(s) for name, s in samples.items()}
 
 
 def peak_bytes_of_one_call(fn) -> int:
@@ -173,28 +163,94 @@ def to_numpy(t) -> np.ndarray:
     return np.asarray(t.tolist(), dtype=np.float32)
 
 
-def run_benchmark(title, makers, libs, cfg, *, unit, scale, memory=False):
-    """makers[impl](lib) -> (step, check): `step()` is timed, `check()` returns arrays that
-    must agree with NumPy's.  Returns ({impl: Entry} for time, {impl: Entry} for memory or
+# --------------------------------------------------------------------------------------------
+# One process per implementation
+# --------------------------------------------------------------------------------------------
+# Each implementation is timed in a process of its own that imports only its own library, as a
+# user's program does. In one shared process, gradlab's garbage collector would also walk the
+# ~145,000 Python objects that importing torch creates (one full collection: ~5 ms without
+# them, ~85 ms with them), and a chain of ops triggers such collections.
+
+def serve(conn, impl, cfg: Config, threads: int):
+    """The worker: answers the parent's requests for ``impl`` until told to stop."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    lib, problem = (np, None) if impl == "numpy" else _import(impl)
+    if threads > 0:
+        set_numpy_blas_threads(threads)  # the parent reports it when this did not take
+    if impl == "torch" and lib is not None and (numpy_blas_threads() or threads > 0):
+        lib.set_num_threads(numpy_blas_threads() or threads)  # the same count as NumPy's BLAS
+    makers = {key: spec[2] if impl == "numpy" else spec[1] for key, spec in BENCHMARKS.items()}
+    steps, timers = {}, {}
+    while True:
+        request, *args = conn.recv()
+        if request == "stop":
+            return
+        try:
+            if lib is None:
+                raise RuntimeError(f"unavailable: {problem}")
+            if request == "environment":
+                reply = environment(impl, lib)
+            elif request == "check":  # build the step, return what it computes, warm it up
+                key, = args
+                step, check = makers[key](lib)
+                reply = [to_numpy(r) for r in check()]
+                step()
+                steps[key] = step
+            elif request == "calibrate":
+                key, = args
+                timers[key] = calibrated_timer(steps[key], cfg)
+                reply = None
+            elif request == "time":
+                timer, number = timers[args[0]]
+                reply = timer.timeit(number) / number
+            elif request == "peak":
+                reply = peak_bytes_of_one_call(steps[args[0]])
+            elif request == "scaling":
+                reply = per_op_scaling(lib, cfg, *args)
+            else:
+                raise ValueError(f"unknown request {request!r}")
+            conn.send((None, reply))
+        except Exception as exc:  # noqa: BLE001 - reported in the table
+            conn.send((f"{type(exc).__name__}: {exc}", None))
+
+
+class Worker:
+    """The parent's handle on one implementation's process."""
+
+    def __init__(self, impl, cfg, threads):
+        import multiprocessing
+        context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing imported
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(child, impl, cfg, threads),
+                                       daemon=True)
+        self.process.start()
+
+    def ask(self, *request):
+        """(error or None, reply)"""
+        self.conn.send(request)
+        return self.conn.recv()
+
+    def stop(self):
+        self.conn.send(("stop",))
+        self.process.join()
+
+
+def run_benchmark(title, key, workers, cfg, *, unit, scale, memory=False):
+    """Each worker builds benchmark ``key`` (its ``step`` is timed, its ``check`` returns arrays
+    that must agree with NumPy's). Returns ({impl: Entry} for time, {impl: Entry} for memory or
     None, notes)."""
     times, mems, notes = {}, {}, []
-    steps = {}
     reference = None
+    passed = []
 
     def fail(impl, message):
         times[impl] = Entry(error=message)
         mems[impl] = Entry(error=message)
 
     for impl in ("numpy", "torch", "gradlab"):  # numpy first: it is the reference
-        lib, error = libs[impl]
-        if lib is None:
-            fail(impl, f"unavailable: {error}")
-            continue
-        try:
-            step, check = makers[impl](lib)
-            result = [to_numpy(r) for r in check()]
-        except Exception as exc:  # noqa: BLE001 - reported in the table
-            fail(impl, f"unavailable: {type(exc).__name__}: {exc}")
+        problem, result = workers[impl].ask("check", key)
+        if problem:
+            fail(impl, problem if problem.startswith("unavailable") else f"unavailable: {problem}")
             continue
         if impl == "numpy":
             reference = result
@@ -205,28 +261,34 @@ def run_benchmark(title, makers, libs, cfg, *, unit, scale, memory=False):
             if problem:
                 fail(impl, f"wrong result: {problem}")
                 continue
-        steps[impl] = step
-    checked = [i for i in steps if i != "numpy"]
-    if checked and "numpy" in steps:
+        passed.append(impl)
+    checked = [i for i in passed if i != "numpy"]
+    if checked and "numpy" in passed:
         notes.append(f"checked: {', '.join(checked)} agree with numpy "
                      f"(rtol={RTOL}, atol={ATOL}) before timing")
 
-    # Time all the implementations that passed the check; one that fails here loses only its
-    # own entry.
-    timeable = {}
-    for impl, step in steps.items():
-        try:
-            step()
-            timeable[impl] = step
-        except Exception as exc:  # noqa: BLE001
-            fail(impl, f"failed: {type(exc).__name__}: {exc}")
-    for impl, seconds in median_per_call_seconds(timeable, cfg).items():
-        times[impl] = Entry(seconds * scale, unit)
+    # Calibrate, then time the repeats interleaved across the implementations (each in its own
+    # process, one at a time), so background load affects all of them alike.
+    for impl in list(passed):
+        problem, _ = workers[impl].ask("calibrate", key)
+        if problem:
+            fail(impl, f"failed: {problem}")
+            passed.remove(impl)
+    samples = {impl: [] for impl in passed}
+    for _ in range(cfg.repeats):
+        for impl in list(samples):
+            problem, seconds = workers[impl].ask("time", key)
+            if problem:
+                fail(impl, f"failed: {problem}")
+                del samples[impl]
+            else:
+                samples[impl].append(seconds)
+    for impl, s in samples.items():
+        times[impl] = Entry(statistics.median(s) * scale, unit)
         mems[impl] = Entry(None, "")
-    if memory:
-        for impl in timeable:
-            if impl != "torch":  # torch's allocator is invisible to tracemalloc
-                mems[impl] = Entry(peak_bytes_of_one_call(timeable[impl]) / 2**20, "MiB")
+        if memory and impl != "torch":  # torch's allocator is invisible to tracemalloc
+            problem, peak = workers[impl].ask("peak", key)
+            mems[impl] = Entry(error=problem) if problem else Entry(peak / 2**20, "MiB")
     print(f"  {title}: " + "; ".join(f"{i} {times[i].cell()}" for i in IMPLS)
           + "".join(f"\n    {n}" for n in notes), flush=True)
     return times, (mems if memory else None), notes
@@ -436,32 +498,32 @@ def chain_of(lib, ops):
     return x.grad
 
 
-def per_op_scaling(libs, cfg, small=1_000, large=100_000):
+def per_op_scaling(lib, cfg, small=1_000, large=100_000):
     """µs per op (forward + backward) on a chain of ``small`` and of ``large`` ops, GC on.
     The sizes are interleaved round by round, so background load hits both alike."""
+    gc.enable()
+    chain_of(lib, small)  # warm-up
+    repeats_small = max(1, large // small // 4)  # about as long as one large chain
+    samples = {small: [], large: []}
+    for _ in range(max(3, cfg.repeats // 2)):
+        start = timeit.default_timer()
+        for _ in range(repeats_small):
+            chain_of(lib, small)
+        samples[small].append((timeit.default_timer() - start) / repeats_small / small)
+        start = timeit.default_timer()
+        chain_of(lib, large)
+        samples[large].append((timeit.default_timer() - start) / large)
+    return {n: statistics.median(v) * 1e6 for n, v in samples.items()}
+
+
+def scaling_of(workers, small=1_000, large=100_000):
     out = {}
     for impl in ("gradlab", "torch"):
-        lib, error = libs[impl]
-        if lib is None:
-            out[impl] = {"error": f"unavailable: {error}"}
-            continue
-        gc.enable()
-        chain_of(lib, small)  # warm-up
-        repeats_small = max(1, large // small // 4)  # about as long as one large chain
-        samples = {small: [], large: []}
-        for _ in range(max(3, cfg.repeats // 2)):
-            start = timeit.default_timer()
-            for _ in range(repeats_small):
-                chain_of(lib, small)
-            samples[small].append((timeit.default_timer() - start) / repeats_small / small)
-            start = timeit.default_timer()
-            chain_of(lib, large)
-            samples[large].append((timeit.default_timer() - start) / large)
-        out[impl] = {n: statistics.median(v) * 1e6 for n, v in samples.items()}
-    for impl, r in out.items():
-        if "error" not in r:
-            print(f"  (e) per op, {small:,} vs {large:,} ops, {impl}: {r[small]:.2f} us vs "
-                  f"{r[large]:.2f} us  (x{r[large] / r[small]:.2f})", flush=True)
+        problem, reply = workers[impl].ask("scaling", small, large)
+        out[impl] = {"error": problem} if problem else reply
+        if not problem:
+            print(f"  (e) per op, {small:,} vs {large:,} ops, {impl}: {reply[small]:.2f} us vs "
+                  f"{reply[large]:.2f} us  (x{reply[large] / reply[small]:.2f})", flush=True)
     return out
 
 
@@ -498,7 +560,7 @@ print(seconds, peak - base)
 """
 
 
-def million_chain(libs, ops=1_000_000):
+def million_chain(available, ops=1_000_000):
     """Each implementation in a fresh process: seconds for forward + backward, and how much
     the process's peak resident memory grew (MiB, VmHWM; torch's allocator is invisible to
     tracemalloc)."""
@@ -506,8 +568,8 @@ def million_chain(libs, ops=1_000_000):
     out = {}
     root = str(Path(__file__).resolve().parents[1])
     for impl in ("gradlab", "torch"):
-        if libs[impl][0] is None:
-            out[impl] = {"error": f"unavailable: {libs[impl][1]}"}
+        if impl not in available:
+            out[impl] = {"error": "unavailable"}
             continue
         code = MILLION_CODE.format(root=root, impl=impl, ops=ops)
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -526,6 +588,26 @@ def million_chain(libs, ops=1_000_000):
 # --------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------
+
+def linreg_1000_autograd(lib):
+    return linreg_autograd(lib, 1000)
+
+
+def linreg_1000_numpy(np_):
+    return linreg_numpy(np_, 1000)
+
+
+# key: (title, autograd maker (gradlab and torch), numpy maker, unit, scale, measure memory)
+BENCHMARKS = {
+    "first_example": ("(a) guide first example, per fwd+bwd", first_example_autograd,
+                      first_example_numpy, "us", 1e6, False),
+    "linear_regression": ("(b) guide linear regression, per 10-epoch loop", linreg_autograd,
+                          linreg_numpy, "us", 1e6, False),
+    "linear_regression_1000": ("(b) ... the same, 1,000 epochs, per loop", linreg_1000_autograd,
+                               linreg_1000_numpy, "ms", 1e3, False),
+    "mlp_step": ("(c) MLP 784-256-10 step, batch 128", mlp_autograd, mlp_numpy, "ms", 1e3, True),
+    "chain": ("(d) 10,000-step chain, per fwd+bwd", chain_autograd, chain_numpy, "ms", 1e3, False),
+}
 
 TARGETS = [
     # (label, benchmark key, numerator, denominator, target, metric)
@@ -564,41 +646,35 @@ def main(argv=None) -> int:
 
     # Idle OpenMP workers sleep instead of spinning on the cores the other libraries need.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    torch, torch_error = _import("torch")
-    gradlab, gradlab_error = _import("gradlab")
-    if args.threads > 0 and not set_numpy_blas_threads(args.threads):
-        print(f"  note: could not set NumPy's BLAS threads to {args.threads}")
-    threads = numpy_blas_threads()
-    if torch is not None and threads:
-        torch.set_num_threads(threads)  # the same thread count as NumPy's BLAS
-    env = environment(torch, gradlab, gradlab_error)
+    workers = {impl: Worker(impl, cfg, args.threads) for impl in IMPLS}
+    try:
+        return report(args, cfg, workers)
+    finally:
+        for worker in workers.values():
+            worker.stop()
+
+
+def report(args, cfg, workers) -> int:
+    env = {}
+    for impl in ("numpy", "torch", "gradlab"):
+        problem, reply = workers[impl].ask("environment")
+        env.update(reply if not problem else {impl: problem})
     env["OMP_WAIT_POLICY"] = os.environ["OMP_WAIT_POLICY"]
     env["mode"] = "quick" if args.quick else "full"
     env["timing"] = (f"median of {cfg.repeats} interleaved repeats of ~{cfg.seconds_per_repeat}s "
-                     f"each, gc {'on' if cfg.gc else 'off'}")
+                     f"each, gc {'on' if cfg.gc else 'off'}, each implementation in its own process")
     print("environment: " + ", ".join(f"{k}={v}" for k, v in env.items()))
+    threads = env.get("numpy_blas_threads")
+    if args.threads > 0 and threads != args.threads:
+        print(f"  note: could not set NumPy's BLAS threads to {args.threads}")
     if threads is None:
         print("  note: NumPy's BLAS thread count is unknown; torch keeps its own "
-              f"({env['torch_threads']})")
-    libs = {"gradlab": (gradlab, gradlab_error), "torch": (torch, torch_error), "numpy": (np, None)}
+              f"({env.get('torch_threads')})")
 
-    benchmarks = {
-        "first_example": ("(a) guide first example, per fwd+bwd", first_example_autograd,
-                          first_example_numpy, "us", 1e6, False),
-        "linear_regression": ("(b) guide linear regression, per 10-epoch loop", linreg_autograd,
-                              linreg_numpy, "us", 1e6, False),
-        "linear_regression_1000": ("(b) ... the same, 1,000 epochs, per loop",
-                                   lambda lib: linreg_autograd(lib, 1000),
-                                   lambda np_: linreg_numpy(np_, 1000), "ms", 1e3, False),
-        "mlp_step": ("(c) MLP 784-256-10 step, batch 128", mlp_autograd, mlp_numpy, "ms", 1e3, True),
-        "chain": ("(d) 10,000-step chain, per fwd+bwd", chain_autograd, chain_numpy, "ms", 1e3,
-                  False),
-    }
     results = {}
     print("running:")
-    for key, (title, autograd_maker, numpy_maker, unit, scale, memory) in benchmarks.items():
-        makers = {"gradlab": autograd_maker, "torch": autograd_maker, "numpy": numpy_maker}
-        times, mems, notes = run_benchmark(title, makers, libs, cfg, unit=unit, scale=scale,
+    for key, (title, _, _, unit, scale, memory) in BENCHMARKS.items():
+        times, mems, notes = run_benchmark(title, key, workers, cfg, unit=unit, scale=scale,
                                            memory=memory)
         results[key] = {"title": title, "time": times, "notes": notes}
         if mems is not None:
@@ -621,8 +697,9 @@ def main(argv=None) -> int:
             f"{(c if len(c) <= w else c[:w - 1] + '…'):>{w}}" for c, w in zip(cells, cols)))
 
     print("running (e) and (f):")
-    scaling = per_op_scaling(libs, cfg, large=10_000 if args.quick else 100_000)
-    million = million_chain(libs, ops=20_000 if args.quick else 1_000_000) \
+    scaling = scaling_of(workers, large=10_000 if args.quick else 100_000)
+    available = [impl for impl in ("gradlab", "torch") if "error" not in scaling[impl]]
+    million = million_chain(available, ops=20_000 if args.quick else 1_000_000) \
         if not args.no_million else {}
 
     def ratio_of(label, key, num, den, metric):
