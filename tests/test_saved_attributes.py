@@ -18,6 +18,10 @@ CASES = {
     "mul by a constant tensor": (lambda lib, x, w, c: x * c, ["_saved_self", "_saved_other"]),
     "mul by an int": (lambda lib, x, w, c: x * 2, ["_saved_self", "_saved_other"]),
     "mul by a float": (lambda lib, x, w, c: x * 2.5, ["_saved_self", "_saved_other"]),
+    # Nodes share equal per-input metadata; these numbers are equal but not the same to a learner
+    "mul by 1, then 1.0, then True": (lambda lib, x, w, c: ((x * 1) * 1.0) * True,
+                                      ["_saved_other", "_saved_self"]),
+    "mul by 0.0, then -0.0": (lambda lib, x, w, c: (x * 0.0) * -0.0, ["_saved_other"]),
     "exp saves its result": (lambda lib, x, w, c: x.exp(), ["_saved_result"]),
     "pow": (lambda lib, x, w, c: x ** 3, ["_saved_self", "_saved_exponent"]),
     "sum over a dim": (lambda lib, x, w, c: x.sum(0, keepdim=True),

@@ -24,6 +24,9 @@ from ..ops import sum_to
 _sequence = itertools.count()
 _FREED = {}  # a node's saved values after backward has released them (never written to)
 _NOTHING = {}  # the saved values of a node whose rules read none (never written to)
+# ... of a node whose rules read only Python numbers, which the node keeps once, in _consts
+# (never written to; freed after backward like any saved value)
+_NUMBERS = {}
 # Parameters PyTorch saves as tensors (max(dim)'s indices, where's condition, ...): freed with the
 # rest, so a second backward through such a node raises as in PyTorch.
 _SAVED_PARAMS = frozenset(("indices", "mask", "condition", "target"))
@@ -94,10 +97,15 @@ class Node:
 
     def read(self, name, i=None, tensors=False):
         """A value a rule reads: a saved tensor, a parameter, an input's shape or dtype."""
-        saved = self._saved  # {name: value}, as the rules name them (PyTorch's _saved_self, ...)
+        saved = self._saved  # {name: tensor}, as the rules name them (PyTorch's _saved_self, ...)
         if name in saved:
             value = saved[name]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
+        k = self.op.positions.get(name)
+        if k is not None and saved is not _FREED and self._consts is not None:
+            value = self._consts[k]  # an input that is a Python number (not a weakly held tensor)
+            if value is not None and type(value) is not weakref.ref:
+                return value
         params = self.params
         if name in params:
             if self._holds and saved is _FREED and (
@@ -150,7 +158,7 @@ class Node:
 
     def release(self):
         """Free saved values after backward (unless ``retain_graph``)."""
-        if self._saved or self._holds:
+        if self._saved is not _NOTHING or self._holds:
             self._saved = _FREED
 
     def register_prehook(self, hook):
@@ -352,7 +360,9 @@ def make_node(op, inputs, out, params, node=None):
         data, edge = x._data, x.grad_fn
         if edge is None and x._requires_grad:
             edge = x._edge()
-        node._next, node.shapes, node.dtypes = (edge,), (data.shape,), (data.dtype,)
+        node._next = (edge,)
+        key = (data.shape, data.dtype)
+        node.shapes, node.dtypes = _SHARED.get(key) or _share(key, ((data.shape,), (data.dtype,)))
         node._consts = None if edge is not None else (weakref.ref(x),)
         needed = 0 if edge is None else 1
     elif n == 2 and hasattr(inputs[0], "_data"):
@@ -362,15 +372,22 @@ def make_node(op, inputs, out, params, node=None):
             edge = x._edge()
         kind = type(y)
         if kind is float or kind is int or not hasattr(y, "_data"):  # a Python number: no edge
-            node._next, node.shapes, node.dtypes = (edge, None), (data.shape, ()), (data.dtype, None)
-            node._consts = (None if edge is not None else weakref.ref(x), y)
+            node._next = (edge, None)
+            meta = (data.shape, ()), (data.dtype, None), (None if edge is not None else weakref.ref(x), y)
+            if edge is not None and (kind is float or kind is int) and y and y == y:
+                # (not 0 or NaN: -0.0 == 0.0 and NaN != NaN, so equality would not tell them apart)
+                key = (data.shape, data.dtype, kind, y)
+                meta = _SHARED.get(key) or _share(key, meta)
+            node.shapes, node.dtypes, node._consts = meta
             needed = 0 if edge is None else 1
         else:
             other, other_edge = y._data, y.grad_fn
             if other_edge is None and y._requires_grad:
                 other_edge = y._edge()
             node._next = (edge, other_edge)
-            node.shapes, node.dtypes = (data.shape, other.shape), (data.dtype, other.dtype)
+            key = (data.shape, other.shape, data.dtype, other.dtype)
+            node.shapes, node.dtypes = _SHARED.get(key) or _share(
+                key, ((data.shape, other.shape), (data.dtype, other.dtype)))
             if edge is not None and other_edge is not None:
                 node._consts, needed = None, 3
             else:
@@ -387,13 +404,13 @@ def make_node(op, inputs, out, params, node=None):
     # Only what the rules of the inputs that need a gradient read (PyTorch's should_compute_output)
     pairs = op._saves_for.get(needed) or op.saves_for(needed) if op.saves else ()
     if pairs:
-        node._saved = saved = {}
+        saved = {}  # tensors, with their versions; a Python number is read from _consts
         for name, k in pairs:
             if k < 0:
                 saved[name] = SavedTensor(out, True)
-            else:
-                value = inputs[k]
-                saved[name] = SavedTensor(value, False) if hasattr(value, "_data") else value
+            elif hasattr(inputs[k], "_data"):
+                saved[name] = SavedTensor(inputs[k], False)
+        node._saved = saved or _NUMBERS
     else:
         node._saved = _NOTHING
     return node
@@ -431,9 +448,24 @@ def _any_inputs(node, inputs):
             constants[k] = weakref.ref(x)
         else:
             needed |= 1 << k
-    node._next, node.shapes, node.dtypes = tuple(edges), tuple(shapes), tuple(dtypes)
+    node._next = tuple(edges)
+    key = (tuple(shapes), tuple(dtypes))
+    node.shapes, node.dtypes = _SHARED.get(key) or _share(key, key)
     node._consts = None if constants is None else tuple(constants)
     return needed
+
+
+# Per-input metadata (shapes, dtypes, a Python number), one copy shared by all the nodes that
+# have the same: each object a node holds is one more the garbage collector visits, again on
+# every full collection, and a long graph's collections dominate its cost.
+_SHARED = {}
+_SHARED_MAX = 4096  # beyond this many kinds, new ones are simply not shared
+
+
+def _share(key, meta):
+    if len(_SHARED) < _SHARED_MAX:
+        _SHARED[key] = meta
+    return meta
 
 
 _NO_PARAMS = {}  # shared by every node whose op takes none (never written to)
