@@ -373,11 +373,15 @@ def make_node(op, inputs, out, params, node=None):
         kind = type(y)
         if kind is float or kind is int or not hasattr(y, "_data"):  # a Python number: no edge
             node._next = (edge, None)
-            meta = (data.shape, ()), (data.dtype, None), (None if edge is not None else weakref.ref(x), y)
-            if edge is not None and (kind is float or kind is int) and y and y == y:
-                # (not 0 or NaN: -0.0 == 0.0 and NaN != NaN, so equality would not tell them apart)
-                key = (data.shape, data.dtype, kind, y)
-                meta = _SHARED.get(key) or _share(key, meta)
+            # (0 and NaN unshared: -0.0 == 0.0 and NaN != NaN, so equality cannot tell them apart)
+            shared = edge is not None and (kind is float or kind is int) and y and y == y
+            key = (data.shape, data.dtype, kind, y) if shared else None
+            meta = _SHARED.get(key) if shared else None
+            if meta is None:
+                meta = ((data.shape, ()), (data.dtype, None),
+                        (None if edge is not None else weakref.ref(x), y))
+                if shared:
+                    _share(key, meta)
             node.shapes, node.dtypes, node._consts = meta
             needed = 0 if edge is None else 1
         else:
