@@ -57,7 +57,7 @@ class Rule:
 class Op:
     __slots__ = ("name", "node_name", "forward", "text", "rules", "inputs", "promote", "view",
                  "scalar", "inplace_ufunc", "method", "check", "tests", "inplace", "saves",
-                 "_saves_for", "metadata", "positions")
+                 "_saves_for", "metadata")
 
     def __init__(self, name, node_name, forward, text="", rules=(), *, promote=None, view=False,
                  scalar=None, inplace_ufunc=False, method=False, check=None, tests=(),
@@ -68,7 +68,6 @@ class Op:
         self.text = text
         self.rules = tuple(rules)
         self.inputs = tuple(r.input for r in self.rules)
-        self.positions = {name: k for k, name in enumerate(self.inputs)}
         self.promote = promote              # None, "same" (PyTorch's result_type) or "float"
         self.view = view                    # the output shares memory with the first input
         self.scalar = scalar                # the parameter that is a Python number in promotion

@@ -24,9 +24,6 @@ from ..ops import sum_to
 _sequence = itertools.count()
 _FREED = {}  # a node's saved values after backward has released them (never written to)
 _NOTHING = {}  # the saved values of a node whose rules read none (never written to)
-# ... of a node whose rules read only Python numbers, which the node keeps once, in _consts
-# (never written to; freed after backward like any saved value)
-_NUMBERS = {}
 # Parameters PyTorch saves as tensors (max(dim)'s indices, where's condition, ...): freed with the
 # rest, so a second backward through such a node raises as in PyTorch.
 _SAVED_PARAMS = frozenset(("indices", "mask", "condition", "target"))
@@ -97,15 +94,10 @@ class Node:
 
     def read(self, name, i=None, tensors=False):
         """A value a rule reads: a saved tensor, a parameter, an input's shape or dtype."""
-        saved = self._saved  # {name: tensor}, as the rules name them (PyTorch's _saved_self, ...)
+        saved = self._saved  # {name: value}, as the rules name them (PyTorch's _saved_self, ...)
         if name in saved:
             value = saved[name]
             return value.unpack(self, tensors) if type(value) is SavedTensor else value
-        k = self.op.positions.get(name)
-        if k is not None and saved is not _FREED and self._consts is not None:
-            value = self._consts[k]  # an input that is a Python number (not a weakly held tensor)
-            if value is not None and type(value) is not weakref.ref:
-                return value
         params = self.params
         if name in params:
             if self._holds and saved is _FREED and (
@@ -158,7 +150,7 @@ class Node:
 
     def release(self):
         """Free saved values after backward (unless ``retain_graph``)."""
-        if self._saved is not _NOTHING or self._holds:
+        if self._saved or self._holds:
             self._saved = _FREED
 
     def register_prehook(self, hook):
@@ -338,10 +330,54 @@ def node_class(op):
         # 0x...> in Python and IPython shows <MulBackward0 at 0x...>, exactly as for PyTorch.
         holds = op.node_name in _HOLDERS or any(
             name in _SAVED_PARAMS for rule in op.rules for name in rule.reads)
-        cls = type(op.node_name, (Node,), {"__slots__": (), "op": op, "__module__": "builtins",
-                                           "_holds": holds})
+        body = {"__slots__": (), "op": op, "__module__": "builtins", "_holds": holds}
+        if len(op.rules) in (1, 2) and not op.variadic:
+            body["apply"] = _unrolled_apply(op)
+        cls = type(op.node_name, (Node,), body)
         _node_classes[op] = cls
     return cls
+
+
+def _unrolled_apply(op):
+    """``Node.apply`` for an op of one or two inputs with the loop unrolled, as PyTorch generates
+    each node's ``apply`` from derivatives.yaml: the same steps per input (its rule on the values
+    it reads, ``sum_to``, the cast), without the loop's bookkeeping, which is a third of a long
+    chain's backward. Tensors (``create_graph``) take ``Node.apply`` itself."""
+    if len(op.rules) == 1:
+        def apply(self, grad):
+            if hasattr(grad, "_data"):
+                return Node.apply(self, grad)
+            return [None if self._next[0] is None else _input_step(self, 0, grad)]
+    else:
+        def apply(self, grad):
+            if hasattr(grad, "_data"):
+                return Node.apply(self, grad)
+            a, b = self._next
+            return [None if a is None else _input_step(self, 0, grad),
+                    None if b is None else _input_step(self, 1, grad)]
+    apply.__doc__ = Node.apply.__doc__
+    return apply
+
+
+def _input_step(node, i, grad):
+    """Input ``i``'s part of ``Node.apply``, on arrays (the rule is read from the op each time:
+    the op table stays the one place, even for a rule replaced at run time)."""
+    rule = node.op.rules[i]
+    reads = rule.reads
+    saved = node._saved
+    if len(reads) == 1 and reads[0] in saved:  # the usual case: one saved value
+        value = saved[reads[0]]
+        g = rule.fn(grad, value.unpack(node, False) if type(value) is SavedTensor else value)
+    elif reads:
+        g = rule.fn(grad, *[node.read(name, i) for name in reads])
+    else:
+        g = rule.fn(grad)
+    shape, dtype = node.shapes[i], node.dtypes[i]
+    if g.shape != shape:
+        g = sum_to(g, shape)
+    if g.dtype is not dtype and g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
 
 
 def make_node(op, inputs, out, params, node=None):
@@ -354,6 +390,7 @@ def make_node(op, inputs, out, params, node=None):
     """
     if node is None:
         node = object.__new__(_node_classes.get(op) or node_class(op))
+    saved = None  # (found below for a tensor and a Python number: shared by such nodes)
     n = len(inputs)
     if n == 1 and hasattr(inputs[0], "_data"):  # (one and two inputs unrolled: the hot path)
         x, = inputs
@@ -373,17 +410,18 @@ def make_node(op, inputs, out, params, node=None):
         kind = type(y)
         if kind is float or kind is int or not hasattr(y, "_data"):  # a Python number: no edge
             node._next = (edge, None)
-            # (0 and NaN unshared: -0.0 == 0.0 and NaN != NaN, so equality cannot tell them apart)
-            shared = edge is not None and (kind is float or kind is int) and y and y == y
-            key = (data.shape, data.dtype, kind, y) if shared else None
-            meta = _SHARED.get(key) if shared else None
-            if meta is None:
-                meta = ((data.shape, ()), (data.dtype, None),
-                        (None if edge is not None else weakref.ref(x), y))
-                if shared:
-                    _share(key, meta)
-            node.shapes, node.dtypes, node._consts = meta
             needed = 0 if edge is None else 1
+            # Equal numbers of one type share (not 0 or NaN: -0.0 == 0.0 and NaN != NaN)
+            key = (op, data.shape, data.dtype, kind, y) if (
+                needed and (kind is float or kind is int) and y != 0 and y == y) else None
+            meta = None if key is None else _SHARED.get(key)
+            if meta is None:
+                saved = _saved_values(op, inputs, out, needed)
+                meta = ((data.shape, ()), (data.dtype, None),
+                        (None if edge is not None else weakref.ref(x), y), saved)
+                if key is not None and not any(type(v) is SavedTensor for v in saved.values()):
+                    _share(key, meta)
+            node.shapes, node.dtypes, node._consts, saved = meta
         else:
             other, other_edge = y._data, y.grad_fn
             if other_edge is None and y._requires_grad:
@@ -405,19 +443,24 @@ def make_node(op, inputs, out, params, node=None):
     node.params = params or _NO_PARAMS
     node.seq = next(_sequence)
     node._pre_hooks = None
-    # Only what the rules of the inputs that need a gradient read (PyTorch's should_compute_output)
-    pairs = op._saves_for.get(needed) or op.saves_for(needed) if op.saves else ()
-    if pairs:
-        saved = {}  # tensors, with their versions; a Python number is read from _consts
-        for name, k in pairs:
-            if k < 0:
-                saved[name] = SavedTensor(out, True)
-            elif hasattr(inputs[k], "_data"):
-                saved[name] = SavedTensor(inputs[k], False)
-        node._saved = saved or _NUMBERS
-    else:
-        node._saved = _NOTHING
+    node._saved = saved if saved is not None else _saved_values(op, inputs, out, needed)
     return node
+
+
+def _saved_values(op, inputs, out, needed):
+    """Only what the rules of the inputs that need a gradient read (PyTorch's
+    should_compute_output): {name: value}, a tensor with its version, a Python number as it is."""
+    pairs = op._saves_for.get(needed) or op.saves_for(needed) if op.saves else ()
+    if not pairs:
+        return _NOTHING
+    saved = {}
+    for name, k in pairs:
+        if k < 0:
+            saved[name] = SavedTensor(out, True)
+        else:
+            value = inputs[k]
+            saved[name] = SavedTensor(value, False) if hasattr(value, "_data") else value
+    return saved
 
 
 def _any_inputs(node, inputs):
