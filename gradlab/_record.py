@@ -78,7 +78,12 @@ def specialised(op):
         data = forward(a._data)
         out = _plain(data if type(data) is ndarray else np.asarray(data))
         if a._requires_grad:
-            _link(op, (a,), _NO_PARAMS, out)
+            state = _state
+            if state.enabled and state.trace is None:  # (_link's common case, inline)
+                out._requires_grad = True
+                out.grad_fn = make_node(op, (a,), out, _NO_PARAMS)
+            else:
+                _link(op, (a,), _NO_PARAMS, out)
         return out
 
     def binary(a, b):
@@ -101,7 +106,12 @@ def specialised(op):
         data = forward(x, y)
         out = _plain(data if type(data) is ndarray else np.asarray(data))
         if wants_grad:
-            _link(op, (a, b), _NO_PARAMS, out)
+            state = _state
+            if state.enabled and state.trace is None:  # (_link's common case, inline)
+                out._requires_grad = True
+                out.grad_fn = make_node(op, (a, b), out, _NO_PARAMS)
+            else:
+                _link(op, (a, b), _NO_PARAMS, out)
         return out
 
     fast = binary if len(op.inputs) == 2 else unary

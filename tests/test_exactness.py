@@ -73,6 +73,21 @@ def test_class1_a_view_made_under_no_grad_of_a_tensor_that_requires_grad_require
     assert t["flags"] == (True, True, None) and g["flags"] == (True, True, None)
 
 
+@pytest.mark.parametrize("code", [
+    # (fuzz seed 24007) exp's node has no input with a gradient edge, yet PyTorch unpacks its result
+    "x = torch.tensor(-1.5, requires_grad=True)\nwith torch.no_grad():\n    v = x.reshape(-1)\n"
+    "t = torch.exp(v)\nu = -t\nt += 1\nu.sum().backward()",
+    # the same node a second time: its saved result was freed by the first backward
+    "x = torch.tensor(-1.5, requires_grad=True)\nwith torch.no_grad():\n    v = x.reshape(-1)\n"
+    "t = torch.exp(v)\nt.sum().backward()\nt.sum().backward()",
+    # two inputs, neither with an edge (pow saves its result all the same)
+    "x = torch.tensor([1., 2.], requires_grad=True)\nwith torch.no_grad():\n    v = x[0:1]\n"
+    "t = torch.pow(v, v)\nu = -t\nt += 1\nu.sum().backward()",
+])
+def test_class1_a_node_with_no_gradient_edge_still_checks_what_it_saved(code):
+    assert raised(code, gradlab) == raised(code, torch) != None  # noqa: E711
+
+
 # -- class 2: a leaf that is itself a view, changed in place ----------------------------------------
 
 VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -337,6 +352,17 @@ def test_maximum_and_minimum_of_equal_values_keep_the_first_as_torch():
             "for p, q in ((z, n), (n, z))]")
     g, t = both(code)
     assert t["r"][0] == [math.inf, -math.inf, 1.0] and g["r"] == t["r"]
+
+
+def test_relu_and_clamp_keep_the_input_where_it_equals_the_bound():
+    """relu(-0.0) and clamp(-0.0, min=0) are -0.0 in PyTorch, clamp(0.0, max=-0.0) is 0.0; NumPy's
+    maximum/minimum keep their second argument (seed 31431, clamp then divide)."""
+    code = ("x = torch.tensor([-0., 0., -1., 2., float('nan')] * 4)\n"
+            "r = [(1 / y).tolist() for y in (x.relu(), x.clamp(min=0), x.clamp(max=0), "
+            "x.clamp(min=-0.), x.clamp(max=-0.), x.clamp(0, 0), x.double().relu())]")
+    g, t = both(code)
+    assert t["r"][0][:2] == [-math.inf, math.inf]
+    assert str(g["r"]) == str(t["r"])  # (str: nan == nan)
 
 
 @pytest.mark.parametrize("code", [
