@@ -569,7 +569,9 @@ threshold_backward = Op("threshold_backward", "ThresholdBackwardBackward0", _pas
     Rule("result", "the mask is flat: 0", lambda grad: zeros_like(grad)),
 ])
 
-relu = Op("relu", "ReluBackward0", lambda a: np.maximum(a, a.dtype.type(0)), "relu(a)", [
+# (The bound first: where they are equal np.maximum keeps its second argument, and PyTorch keeps
+# the input, so relu(-0.0) is -0.0 as there; the same in clamp.)
+relu = Op("relu", "ReluBackward0", lambda a: np.maximum(a.dtype.type(0), a), "relu(a)", [
     Rule("self", "∂relu(a)/∂a = 1 where a > 0, else 0",
          lambda grad, result: threshold_backward(grad, result)),
 ], method=True, check=_bool_refused_by_relu, tests=("real", "ties"))
@@ -578,9 +580,9 @@ relu = Op("relu", "ReluBackward0", lambda a: np.maximum(a, a.dtype.type(0)), "re
 def _clamp(a, min, max):
     out = a
     if min is not None:
-        out = np.maximum(out, a.dtype.type(min))
+        out = np.maximum(a.dtype.type(min), out)
     if max is not None:
-        out = np.minimum(out, a.dtype.type(max))
+        out = np.minimum(a.dtype.type(max), out)
     return out if out is not a else a.copy()
 
 

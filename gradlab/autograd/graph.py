@@ -57,6 +57,8 @@ class Node:
 
     def apply(self, grad):
         """The gradient for each input (None where none is needed), in the input's shape and dtype."""
+        if not any(self._next):
+            return self.unpack_only()
         tensors = hasattr(grad, "_data")
         out = []
         rules, shapes, dtypes, saved = self.op.rules, self.shapes, self.dtypes, self._saved
@@ -84,6 +86,17 @@ class Node:
                 g = g.astype(dtypes[i])
             out.append(g)
         return out
+
+    def unpack_only(self):
+        """A node none of whose inputs needs a gradient (one that requires grad with no history,
+        such as a view made under no_grad) still unpacks what it saved, as PyTorch's nodes do
+        before anything else, so a value changed in place since is an error here too."""
+        if self._saved is _FREED:
+            raise error("freed_graph", node=self.name())
+        for value in self._saved.values():
+            if type(value) is SavedTensor:
+                value.unpack(self, False)
+        return [None] * len(self._next)
 
     def input_grad(self, i, grad, tensors=None):
         """Input ``i``'s rule applied to ``grad``, before broadcasting is undone."""
@@ -345,14 +358,14 @@ def _unrolled_apply(op):
     chain's backward. Tensors (``create_graph``) take ``Node.apply`` itself."""
     if len(op.rules) == 1:
         def apply(self, grad):
-            if hasattr(grad, "_data"):
+            if hasattr(grad, "_data") or self._next[0] is None:
                 return Node.apply(self, grad)
-            return [None if self._next[0] is None else _input_step(self, 0, grad)]
+            return [_input_step(self, 0, grad)]
     else:
         def apply(self, grad):
-            if hasattr(grad, "_data"):
-                return Node.apply(self, grad)
             a, b = self._next
+            if hasattr(grad, "_data") or (a is None and b is None):
+                return Node.apply(self, grad)
             return [None if a is None else _input_step(self, 0, grad),
                     None if b is None else _input_step(self, 1, grad)]
     apply.__doc__ = Node.apply.__doc__
