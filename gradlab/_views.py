@@ -269,6 +269,8 @@ class InPlaceMethods:
                 if shape != self._data.shape:
                     raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
                 return self._inplace(ops.copy, value)
+            if _overlaps(self._data) and (self._base is not None or self._data.flags.writeable):
+                raise error("overlapping_write")  # PyTorch copies a number in; only fill_ fills
             return self._inplace(ops.fill_tensor, value=value)
         if (_state.enabled and self._requires_grad and getattr(self, "_creation", None) is not None
                 and any(_makes_view(k) for k in parts)):
@@ -279,7 +281,12 @@ class InPlaceMethods:
                 _is_advanced(k) for k in parts):
             # A view that repeats elements (expand): write only the region, as PyTorch does
             # (self[key].copy_(value)): the region itself may repeat none.
-            return self[key].copy_(value) if isinstance(value, _t.Tensor) else self[key].fill_(value)
+            region = self[key]
+            if isinstance(value, _t.Tensor):
+                return region.copy_(value)
+            if _overlaps(region._data):
+                raise error("overlapping_write")
+            return region.fill_(value)
         key = _as_index(key)
         if op is ops.copy_slices and isinstance(value, _t.Tensor) and not any(
                 _is_advanced(k) for k in (key if isinstance(key, tuple) else (key,))):

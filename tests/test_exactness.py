@@ -459,3 +459,30 @@ def test_hook_on_a_view_after_its_base_changed_in_place_follows_the_math():
     v.register_hook(lambda g: g * 2)
     v.sum().backward()
     assert x.grad.tolist() == [6.0, 0.0]
+
+
+@pytest.mark.parametrize("code", [
+    "a = torch.zeros(1, 1)\nv = a.expand(3, 3)\nv[0] = 5.",
+    "a = torch.zeros(1, 1)\nv = a.expand(3, 3)\nv[...] = 5.",
+    "a = torch.zeros(1, 1)\nv = a.expand(3, 3)\nv[:, 0] = 5.",
+    "a = torch.zeros(1, 1, requires_grad=True)\nv = (a * 1).mT.expand(3, 3)\nv[0] = 5.",
+    "a = torch.zeros(3)\nv = a.expand(3, 3)\nv[1:, 1] = 5.",
+    # no element of the region repeats: written
+    "a = torch.zeros(3)\nv = a.expand(3, 3)\nv[0] = 5.\nr = a.tolist()",
+    "a = torch.zeros(3, 1)\nv = a.expand(3, 3)\nv[:, 0] = 5.\nr = a.tolist()",
+    "a = torch.zeros(1, 1)\nv = a.expand(3, 3)\nv[0, 0] = 5.\nr = a.tolist()",
+    # fill_ itself fills, repeats or not
+    "a = torch.zeros(1, 1)\nv = a.expand(3, 3)\nv.fill_(5.)\nr = a.tolist()",
+])
+def test_writing_a_number_into_repeated_elements_raises_as_torch(code):
+    """``v[key] = number`` copies the number in (PyTorch: ``v[key].copy_(number)``), which refuses
+    a region that repeats elements; ``fill_`` does not (fuzz seed 31006)."""
+    ns = {}
+    for lib in (torch, gradlab):
+        ns[lib.__name__] = {"torch": lib}
+        try:
+            exec(code, ns[lib.__name__])
+            ns[lib.__name__] = ("ok", ns[lib.__name__].get("r"))
+        except RuntimeError as e:
+            ns[lib.__name__] = ("RuntimeError", str(e))
+    assert ns["gradlab"] == ns["torch"]
