@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from . import _dtype, linalg, ops
-from ._record import record as apply, specialised
+from ._record import autograd_first, record as apply, specialised
 from .errors import error
 
 _sum_all, _mean_all = specialised(ops.sum_all), specialised(ops.mean_all)
@@ -434,10 +434,12 @@ class FunctionalMethods:
         return matmul(self, other)
 
     def mm(self, other):
+        autograd_first(ops.mm, self, other)
         _check_matrices(self, other, "mm")
         return apply(ops.mm, self, other)
 
     def mv(self, vec):
+        autograd_first(ops.mv, self, vec)
         if self.ndim != 2 or vec.ndim != 1:
             raise error("mv_dims", self, a=self.ndim, b=vec.ndim)
         if self.shape[1] != vec.shape[0]:
@@ -448,6 +450,7 @@ class FunctionalMethods:
         return apply(ops.mv, self, vec)
 
     def dot(self, other):
+        autograd_first(ops.dot, self, other)
         if self.ndim != 1 or other.ndim != 1:
             raise error("dot_dims", self, a=self.ndim, b=other.ndim)
         if self.dtype is _dtype.bool_ and other.dtype is _dtype.bool_:
@@ -459,6 +462,7 @@ class FunctionalMethods:
         return apply(ops.dot, self, other)
 
     def bmm(self, other):
+        autograd_first(ops.bmm, self, other)
         if self.ndim != 3:
             raise error("bmm_not_3d", self, which="batch1", ndim=self.ndim)
         if other.ndim != 3:

@@ -14,15 +14,10 @@ import numbers
 import numpy as np
 
 from . import _dtype, _device
-from .errors import error
+from .errors import error, type_name as _type_name
 
 # PyTorch's C++ names of the dtypes, as its TensorOptions error prints them.
 _CPP_NAMES = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "bool": "bool"}
-
-
-def _type_name(value):
-    kind = type(value)
-    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
 def _described(value):

@@ -15,7 +15,7 @@ from . import _dtype
 from ._dtype import result_type
 from .autograd.grad_mode import _state
 from .autograd.graph import _NO_PARAMS, make_node
-from .errors import error
+from .errors import error, type_name
 
 ndarray = np.ndarray
 _new = object.__new__
@@ -160,6 +160,33 @@ def _view(op, base, data, params):
     out._creation = getattr(base, "_creation", None) or (
         "inference" if _state.inference else None if _state.enabled else "no_grad")
     return out
+
+
+# The name of a matrix product's second argument, as PyTorch's argument parser names it
+_SECOND_ARGUMENT = {"mm": "mat2", "bmm": "mat2", "mv": "vec", "dot": "tensor"}
+
+
+def autograd_first(op, a, b):
+    """What PyTorch's autograd kernel for ``op`` does before the op's own kernel checks shapes and
+    dtypes: read each input's history (a view whose base was changed in another grad mode raises
+    there) and save the inputs backward will read (an inference tensor is refused)."""
+    if not isinstance(b, Tensor):  # (PyTorch's argument parser, before all that)
+        raise error("product_argument", fn=op.name, arg=_SECOND_ARGUMENT[op.name],
+                    type=type_name(b))
+    if not _state.enabled or not (a._requires_grad or b._requires_grad):
+        return
+    if type(a) is Tensor and type(b) is Tensor and a._counter is not None and b._counter is not None:
+        return  # (nothing here can raise)
+    if _inference_only(op, (a, b), _NO_PARAMS):
+        return
+    needed = 0
+    for k, x in enumerate((a, b)):
+        if x.requires_grad:
+            x.grad_fn  # noqa: B018  (a view regenerates its history here, or raises)
+            needed |= 1 << k
+    for name, k in op.saves_for(needed):
+        if k >= 0 and (a, b)[k]._counter is None:
+            raise error("inference_saved", (a, b)[k])
 
 
 # Ops whose Python number PyTorch wraps into a (normal) tensor: torch/csrc/utils/python_arg_parser.cpp

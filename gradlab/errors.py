@@ -87,6 +87,11 @@ ERRORS = {
         "{fn}(): argument 'input' (position 1) must be Tensor, not {type}",
         "torch.{fn}() takes a tensor here, and this is a {type}. Make one with torch.tensor(...) "
         "(for the _like factories, pass a shape to torch.zeros(2, 3) and friends instead)."),
+    "product_argument": (
+        TypeError,
+        "{fn}(): argument '{arg}' (position 1) must be Tensor, not {type}",
+        "A matrix product takes two tensors; this is a {type}. Make it one with torch.tensor(...), "
+        "or multiply by a number with `*`."),
     "size_argument": (
         TypeError,
         "{fn}(): argument 'size' (position 1) must be tuple of ints, not {type}",
@@ -1706,6 +1711,12 @@ def _anchor(title):
 
 def _quote(text):
     return "\n".join("> " + line for line in text.split("\n"))
+
+
+def type_name(value):
+    """A value's type as PyTorch's argument parser names it: ``int``, ``numpy.ndarray``."""
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
 if __name__ == "__main__":

@@ -486,3 +486,30 @@ def test_writing_a_number_into_repeated_elements_raises_as_torch(code):
         except RuntimeError as e:
             ns[lib.__name__] = ("RuntimeError", str(e))
     assert ns["gradlab"] == ns["torch"]
+
+
+@pytest.mark.parametrize("code", [
+    # what a matrix product's autograd kernel does comes before its own checks (fuzz seeds 32570,
+    # 33775: an inference tensor to be saved, then a dtype mismatch)
+    "with torch.inference_mode():\n    a = torch.tensor([-0.5], requires_grad=True)\n"
+    "b = torch.tensor([[0.0]], dtype=torch.float64, requires_grad=True)\na @ b",
+    "x = torch.ones(2, 2, 2, 2, requires_grad=True)\nwith torch.inference_mode():\n    t = x - 1.5\n"
+    "w = torch.ones(2, 2, 1, dtype=torch.float64, requires_grad=True)\ntorch.matmul(t, w)",
+    "with torch.inference_mode():\n    a = torch.ones(2, 2)\nb = torch.ones(3, 3, requires_grad=True)\na.mm(b)",
+    "with torch.inference_mode():\n    a = torch.ones(2)\nb = torch.ones(2, dtype=torch.float64, requires_grad=True)\n"
+    "a.dot(b)",
+    # (seed 34343) a view made in inference mode whose base changed outside it, read by mm
+    "a = torch.tensor([[1.0, 1.5, 2.0]], requires_grad=True)\nt = a.sqrt()\n"
+    "with torch.inference_mode():\n    v = t.mT\nwith torch.no_grad():\n    v[0] = 0.0\n"
+    "w = torch.ones(1, 3, dtype=torch.float64, requires_grad=True)\ntorch.matmul(v, w)",
+    # not a tensor at all: PyTorch's argument parser
+    "torch.ones(2, 2).mm(3)",
+    "import numpy as np\ntorch.ones(2, 2).mm(np.ones((2, 2)))",
+    "torch.ones(2, 2).mv([1., 2.])",
+    "torch.ones(2).dot(None)",
+    "torch.ones(1, 2, 2).bmm(1.0)",
+    # and a normal product still works
+    "a = torch.ones(2, 2, requires_grad=True)\n(a @ a).sum().backward()",
+])
+def test_matrix_products_check_in_pytorchs_order(code):
+    assert raised(code, gradlab) == raised(code, torch)
