@@ -152,7 +152,10 @@ def _scan(inputs):
 def _view(op, base, data, params):
     """The output of a view op: it shares its base's memory and version counter."""
     out = View._make(data)
-    out._counter = counter = base._counter  # a view and its base see each other's changes
+    # A view and its base see each other's changes (a view of a detached inference tensor is an
+    # inference tensor: no counter)
+    counter = base._counter
+    out._counter = counter = counter if type(counter) is list else None
     out._base = base._base if base._base is not None else base
     out._view_chain = base._view_chain + ((op, params),)
     out._view_version = None if counter is None else counter[0]

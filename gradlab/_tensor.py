@@ -47,6 +47,13 @@ def _warn_float_once():
                   "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
 
 
+class DetachedInference(list):
+    """The version counter of ``detach()`` of an inference tensor outside inference_mode. PyTorch
+    gives that tensor a counter of its own and lets it be changed in place, yet it is still an
+    inference tensor: ``is_inference()``, refused for backward, its views plain inference tensors
+    (changes inside inference_mode are not counted)."""
+
+
 class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_counter", "__dict__",
                  "__weakref__")
@@ -95,12 +102,14 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
             raise error("nonleaf_requires_grad", self)
         if value and not self.dtype.is_floating_point:
             raise error("int_requires_grad_setter", self)
+        if value and self.is_inference() and not _state.inference:
+            raise error("inference_requires_grad", self)
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.grad_fn is None and not self.dtype.is_floating_point:
             raise error("int_requires_grad_", self)
-        if requires_grad and self._counter is None and not _state.inference:
+        if requires_grad and self.is_inference() and not _state.inference:
             raise error("inference_requires_grad", self)
         if requires_grad and self.grad_fn is not None:
             return self
@@ -115,7 +124,7 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         return self._counter[0]
 
     def is_inference(self) -> bool:
-        return self._counter is None
+        return self._counter is None or type(self._counter) is DetachedInference
 
     @property
     def is_leaf(self) -> bool:
@@ -163,13 +172,16 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
 
     def _bump(self):
         """Count one more in-place change (PyTorch's version counter)."""
-        if self._counter is not None:
-            self._counter[0] += 1
+        counter = self._counter
+        if counter is not None and (type(counter) is list or not _state.inference):
+            counter[0] += 1
 
     def detach(self):
         """A tensor sharing this one's data (and version counter), outside the graph."""
         t = Tensor._make(self._data)
         t._counter = self._counter
+        if self.is_inference():  # (outside inference_mode PyTorch gives it a counter of its own)
+            t._counter = None if _state.inference else DetachedInference([0])
         t._cut = "detach()"
         return t
 

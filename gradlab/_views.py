@@ -276,6 +276,9 @@ class InPlaceMethods:
                 and any(_makes_view(k) for k in parts)):
             # PyTorch writes through self.unsqueeze(0): a view of this view, made in grad mode
             raise _t.view_rebase_error(self._creation, "is being", self.unsqueeze(0).grad_fn)
+        if type(self._counter) is _t.DetachedInference and not _state.inference and (
+                not _is_index_put(key) or any(_makes_view(k) for k in parts)):
+            raise error("inference_inplace", self)  # PyTorch writes through a view: an inference tensor
         op = ops.index_put if _is_index_put(key) else ops.copy_slices
         if op is ops.copy_slices and self._base is not None and _overlaps(self._data) and not any(
                 _is_advanced(k) for k in parts):
@@ -370,8 +373,7 @@ class InPlaceMethods:
             self._data[region] = result._data[region]
         if outside:
             raise error("inference_inplace", self)
-        if self._counter is not None:
-            self._counter[0] += 1
+        self._bump()
         if base is not None and result.grad_fn is not None:
             self._rebase_view(base, result)
         elif result.grad_fn is not None:

@@ -513,3 +513,36 @@ def test_writing_a_number_into_repeated_elements_raises_as_torch(code):
 ])
 def test_matrix_products_check_in_pytorchs_order(code):
     assert raised(code, gradlab) == raised(code, torch)
+
+
+DETACHED_INFERENCE = "with torch.inference_mode():\n    x = torch.ones(2, 2)\ny = x.detach()\n"
+
+
+@pytest.mark.parametrize("code", [
+    # (fuzz seeds 30143, 33070) detach() of an inference tensor outside inference_mode: a counter
+    # of its own, changes in place allowed, still an inference tensor
+    "y.zero_()\ny.copy_(x)\nout = (y._version, y.is_inference(), x.tolist())",
+    "y.add_(1)\nz = y.detach()\nz.add_(1)\nout = (y._version, z._version, x.tolist())",
+    "with torch.inference_mode():\n    y.add_(1)\nout = y._version",
+    "out = ((y + 1).is_inference(), (y + 1)._version)",
+    "w = torch.ones(2, requires_grad=True)\nw * y",
+    "y.requires_grad_()",
+    "y.requires_grad = True",
+    "x.requires_grad = True",
+    "v = y.view(4)\nv._version",
+    "v = y.view(4)\nv.add_(1)",
+    "with torch.inference_mode():\n    z = y.detach()\nz.add_(1)",
+    # writing through a view of it (y[0]) is writing into an inference tensor
+    "y[0] = 5.", "y[0, [1]] = 5.", "y[1:] = 5.",
+    "y[...] = 5.\ny[:] = 4.\ny[[0]] = 3.\ny[y > 3] = 2.\nout = (y._version, x.tolist())",
+])
+def test_a_detached_inference_tensor_is_written_as_in_pytorch(code):
+    results = {}
+    for lib in (torch, gradlab):
+        ns = {"torch": lib}
+        try:
+            exec(DETACHED_INFERENCE + code, ns)
+            results[lib.__name__] = ("ok", ns.get("out"))
+        except RuntimeError as e:
+            results[lib.__name__] = ("RuntimeError", str(e))
+    assert results["gradlab"] == results["torch"]

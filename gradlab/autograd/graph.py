@@ -252,7 +252,7 @@ class SavedTensor:
 
     def __init__(self, tensor, is_output):
         counter = tensor._counter
-        if counter is None:
+        if type(counter) is not list:  # an inference tensor (None), or one detached outside the mode
             raise error("inference_saved", tensor)
         self.tensor = None if is_output else tensor
         self.array = tensor._data if is_output else None
