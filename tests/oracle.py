@@ -62,6 +62,7 @@ def assert_close(g, t, rtol=None, atol=None, what="tensor"):
     """``g`` (gradlab) equals ``t`` (torch): same shape, same dtype, values within tolerance.
 
     ``None`` matches only ``None``. NaNs must be in the same places; infinities must agree.
+    ``atol`` may be a function of torch's values (a tolerance that scales with them).
     """
     if g is None or t is None:
         assert g is None and t is None, f"{what}: gradlab gives {g!r}, torch gives {t!r}"
@@ -76,6 +77,8 @@ def assert_close(g, t, rtol=None, atol=None, what="tensor"):
         rtol = r if rtol is None else rtol
         atol = a if atol is None else atol
     ga, ta = to_numpy(g), to_numpy(t)
+    if callable(atol):
+        atol = atol(ta)
     if ga.dtype.kind in "biu":
         np.testing.assert_array_equal(ga, ta, err_msg=what)
     elif not np.allclose(ga, ta, rtol=rtol, atol=atol, equal_nan=True):  # fast path first
