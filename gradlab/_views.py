@@ -269,9 +269,7 @@ class InPlaceMethods:
                 if shape != self._data.shape:
                     raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
                 return self._inplace(ops.copy, value)
-            if _overlaps(self._data) and (self._base is not None or self._data.flags.writeable):
-                raise error("overlapping_write")  # PyTorch copies a number in; only fill_ fills
-            return self._inplace(ops.fill_tensor, value=value)
+            return self._inplace(ops.fill_tensor, value=value, copies_a_number=True)
         if (_state.enabled and self._requires_grad and getattr(self, "_creation", None) is not None
                 and any(_makes_view(k) for k in parts)):
             # PyTorch writes through self.unsqueeze(0): a view of this view, made in grad mode
@@ -287,9 +285,7 @@ class InPlaceMethods:
             region = self[key]
             if isinstance(value, _t.Tensor):
                 return region.copy_(value)
-            if _overlaps(region._data):
-                raise error("overlapping_write")
-            return region.fill_(value)
+            return region._inplace(ops.fill, value=value, copies_a_number=True)
         key = _as_index(key)
         if op is ops.copy_slices and isinstance(value, _t.Tensor) and not any(
                 _is_advanced(k) for k in (key if isinstance(key, tuple) else (key,))):
@@ -317,9 +313,11 @@ class InPlaceMethods:
                 _broadcast_shape(vshape, target, target=True)
         self._inplace(op, value, key=key)
 
-    def _inplace(self, op, *others, **params):
+    def _inplace(self, op, *others, copies_a_number=False, **params):
         """Compute ``op`` out of place, write the result into this tensor's memory, and (when
-        recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history."""
+        recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history.
+        ``copies_a_number``: ``t[key] = number``, which PyTorch writes with copy_, and copy_
+        (unlike fill_) refuses a tensor that repeats elements."""
         # PyTorch writes into an inference tensor outside inference_mode, then refuses
         outside = self._counter is None and not _state.inference
         recording = _state.enabled and (self._requires_grad or any(
@@ -334,7 +332,7 @@ class InPlaceMethods:
             elif self.grad_fn is None and self._requires_grad:
                 raise error("leaf_inplace", self)
         region = None  # where to write, when not everywhere
-        if (op not in _FILLS and not (op is ops.copy and others[0] is self)
+        if ((op not in _FILLS or copies_a_number) and not (op is ops.copy and others[0] is self)
                 and (base is not None or self._data.flags.writeable) and _overlaps(self._data)):
             if op is not ops.index_put:  # (one value everywhere is well defined: PyTorch fills)
                 raise error("overlapping_write")  # (gradlab's read-only gradients are copied below)

@@ -467,6 +467,9 @@ def test_hook_on_a_view_after_its_base_changed_in_place_follows_the_math():
     "a = torch.zeros(1, 1)\nv = a.expand(3, 3)\nv[:, 0] = 5.",
     "a = torch.zeros(1, 1, requires_grad=True)\nv = (a * 1).mT.expand(3, 3)\nv[0] = 5.",
     "a = torch.zeros(3)\nv = a.expand(3, 3)\nv[1:, 1] = 5.",
+    # autograd's checks come first (seed 10652: a view of a leaf)
+    "a = torch.zeros(1, 2, requires_grad=True)\nv = a.expand(2, 2, 2)\nv[:, 0] = 0.",
+    "a = torch.zeros(1, 2, requires_grad=True)\nv = a.expand(2, 2)\nv[...] = 0.",
     # no element of the region repeats: written
     "a = torch.zeros(3)\nv = a.expand(3, 3)\nv[0] = 5.\nr = a.tolist()",
     "a = torch.zeros(3, 1)\nv = a.expand(3, 3)\nv[:, 0] = 5.\nr = a.tolist()",
