@@ -60,32 +60,8 @@ class Node:
         if not any(self._next):
             return self.unpack_only()
         tensors = hasattr(grad, "_data")
-        out = []
-        rules, shapes, dtypes, saved = self.op.rules, self.shapes, self.dtypes, self._saved
-        last = len(rules) - 1
-        for i, child in enumerate(self._next):
-            if child is None:
-                out.append(None)
-                continue
-            rule = rules[i] if i <= last else rules[0]  # one rule serves every input of cat
-            reads = rule.reads
-            if not reads:
-                g = rule.fn(grad)
-            elif len(reads) == 1:  # the usual case: one saved value, read without building a list
-                name = reads[0]
-                value = saved[name] if name in saved else self.read(name, i, tensors)
-                g = rule.fn(grad, value.unpack(self, tensors) if type(value) is SavedTensor else value)
-            else:
-                g = rule.fn(grad, *[self.read(name, i, tensors) for name in reads])
-            if g.shape != shapes[i]:
-                g = sum_to(g, shapes[i])
-            if tensors:
-                if g._data.dtype != dtypes[i]:  # e.g. float32 flowing into a float64 input
-                    g = g.to(dtypes[i])
-            elif g.dtype is not dtypes[i] and g.dtype != dtypes[i]:
-                g = g.astype(dtypes[i])
-            out.append(g)
-        return out
+        return [None if child is None else _input_step(self, i, grad, tensors)
+                for i, child in enumerate(self._next)]
 
     def unpack_only(self):
         """A node none of whose inputs needs a gradient (one that requires grad with no history,
@@ -353,9 +329,9 @@ def node_class(op):
 
 def _unrolled_apply(op):
     """``Node.apply`` for an op of one or two inputs with the loop unrolled, as PyTorch generates
-    each node's ``apply`` from derivatives.yaml: the same steps per input (its rule on the values
-    it reads, ``sum_to``, the cast), without the loop's bookkeeping, which is a third of a long
-    chain's backward. Tensors (``create_graph``) take ``Node.apply`` itself."""
+    each node's ``apply`` from derivatives.yaml: ``_input_step`` per input, without the loop's
+    bookkeeping (a third of a long chain's backward). Tensors (``create_graph``) and a node with
+    no gradient edge take ``Node.apply`` itself."""
     if len(op.rules) == 1:
         def apply(self, grad):
             if hasattr(grad, "_data") or self._next[0] is None:
@@ -372,23 +348,29 @@ def _unrolled_apply(op):
     return apply
 
 
-def _input_step(node, i, grad):
-    """Input ``i``'s part of ``Node.apply``, on arrays (the rule is read from the op each time:
-    the op table stays the one place, even for a rule replaced at run time)."""
-    rule = node.op.rules[i]
+def _input_step(node, i, grad, tensors=False):
+    """Input ``i``'s part of ``Node.apply``: its rule on ``grad`` and the values it reads,
+    broadcasting undone (``sum_to``), cast to the input's dtype. ``grad`` is an array, or a Tensor
+    (``tensors``) under ``create_graph``. The rule is read from the op each time: the op table stays
+    the one place, even for a rule replaced at run time."""
+    rules = node.op.rules
+    rule = rules[i] if i < len(rules) else rules[0]  # one rule serves every input of cat
     reads = rule.reads
     saved = node._saved
     if len(reads) == 1 and reads[0] in saved:  # the usual case: one saved value
         value = saved[reads[0]]
-        g = rule.fn(grad, value.unpack(node, False) if type(value) is SavedTensor else value)
+        g = rule.fn(grad, value.unpack(node, tensors) if type(value) is SavedTensor else value)
     elif reads:
-        g = rule.fn(grad, *[node.read(name, i) for name in reads])
+        g = rule.fn(grad, *[node.read(name, i, tensors) for name in reads])
     else:
         g = rule.fn(grad)
     shape, dtype = node.shapes[i], node.dtypes[i]
     if g.shape != shape:
         g = sum_to(g, shape)
-    if g.dtype is not dtype and g.dtype != dtype:
+    if tensors:
+        if g._data.dtype != dtype:  # e.g. float32 flowing into a float64 input
+            g = g.to(dtype)
+    elif g.dtype is not dtype and g.dtype != dtype:
         g = g.astype(dtype)
     return g
 
