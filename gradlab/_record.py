@@ -14,7 +14,7 @@ import numpy as np
 from . import _dtype
 from ._dtype import result_type
 from .autograd.grad_mode import _state
-from .autograd.graph import _NO_PARAMS, make_node
+from .autograd.graph import _NO_PARAMS, make_node, number_node, pair_node, unary_node
 from .errors import error, type_name
 
 ndarray = np.ndarray
@@ -64,8 +64,10 @@ def _link(op, inputs, params, out, inference=False):
 def specialised(op):
     """``record`` for one op of one or two inputs and no parameters, with the common case
     first: plain float tensors of one dtype (or a tensor and a Python number), none of them an
-    inference tensor, so there is nothing to promote and no view to link. Anything else goes
-    through ``record``. (PyTorch generates a function per op for the same reason.)"""
+    inference tensor, so there is nothing to promote and no view to link; when it is recorded,
+    ``_plain`` and ``_link`` are inline and the node is made by ``make_node``'s function for the
+    case. Anything else goes through ``record``. (PyTorch generates a function per op for the
+    same reason.)"""
     if op.view or len(op.inputs) not in (1, 2):
         return functools.partial(record, op)
     forward, promote = op.forward, op.promote
@@ -76,48 +78,51 @@ def specialised(op):
                 float_only and a._data.dtype.kind != "f"):
             return record(op, a)
         data = forward(a._data)
-        out = _plain(data if type(data) is ndarray else np.asarray(data))
+        if type(data) is not ndarray:
+            data = np.asarray(data)
+        if a._requires_grad and _state.recording:
+            out = _new(Tensor)
+            out._data, out._requires_grad, out._grad, out._counter = data, True, None, [0]
+            out.grad_fn = unary_node(op, a, out)
+            return out
+        out = _plain(data)
         if a._requires_grad:
-            state = _state
-            if state.enabled and state.trace is None:  # (_link's common case, inline)
-                out._requires_grad = True
-                out.grad_fn = make_node(op, (a,), out, _NO_PARAMS)
-            else:
-                _link(op, (a,), _NO_PARAMS, out)
+            _link(op, (a,), _NO_PARAMS, out)
         return out
 
     def binary(a, b):
-        kind = type(b)
         if type(a) is not Tensor or a._counter is None:
             return record(op, a, b)
         x = a._data
+        kind = type(b)
         if kind is float or kind is int:
-            y = b
             if float_only and x.dtype.kind != "f":
                 return record(op, a, b)
-            wants_grad = a._requires_grad
+            data = forward(x, b)
+            wants_grad, make = a._requires_grad, number_node
         elif kind is Tensor and b._counter is not None:
             y = b._data
             if float_only and (y.dtype is not x.dtype or x.dtype.kind != "f"):
                 return record(op, a, b)
-            wants_grad = a._requires_grad or b._requires_grad
+            data = forward(x, y)
+            wants_grad, make = a._requires_grad or b._requires_grad, pair_node
         else:
             return record(op, a, b)
-        data = forward(x, y)
-        out = _plain(data if type(data) is ndarray else np.asarray(data))
+        if type(data) is not ndarray:
+            data = np.asarray(data)
+        if wants_grad and _state.recording:
+            out = _new(Tensor)
+            out._data, out._requires_grad, out._grad, out._counter = data, True, None, [0]
+            out.grad_fn = make(op, a, b, out)
+            return out
+        out = _plain(data)
         if wants_grad:
-            state = _state
-            if state.enabled and state.trace is None:  # (_link's common case, inline)
-                out._requires_grad = True
-                out.grad_fn = make_node(op, (a, b), out, _NO_PARAMS)
-            else:
-                _link(op, (a, b), _NO_PARAMS, out)
+            _link(op, (a, b), _NO_PARAMS, out)
         return out
 
     fast = binary if len(op.inputs) == 2 else unary
     fast.__name__ = f"record_{op.name}"
     return fast
-
 
 
 def _scan(inputs):

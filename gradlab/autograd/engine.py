@@ -28,23 +28,23 @@ def backward_pass(roots, retain_graph=False, run=None):
     node instead (``autograd.grad`` captures and prunes, the stepper records): it returns the
     gradient for each of the node's inputs, or None when it skipped the node (a skipped node
     keeps what it saved, as in PyTorch). Without it, a node runs its hooks, then its rules."""
-    pending = {}  # node -> the sum of the gradients sent to it so far
+    pending = {}  # node -> the sum of the gradients sent to it so far, while more are to come
     for node, grad in roots:
         pending[node] = pending[node] + grad if node in pending else grad
     deps = dependencies(pending)
     # The nodes that may run, the most recently created first (PyTorch's order): a heap of
-    # (-seq, tie, node), ties (AccumulateGrad) in the order they became ready. A node made ready
-    # that would be popped next anyway (a chain's usual case) runs next without the heap.
-    ready = [(-node.seq, k, node) for k, node in enumerate(pending) if node not in deps]
+    # (-seq, tie, node, gradient), ties (AccumulateGrad) in the order they became ready. A node
+    # made ready that would be popped next anyway (a chain's usual case) runs next without it.
+    ready = [(-node.seq, k, node, pending.pop(node))
+             for k, node in enumerate(list(pending)) if node not in deps]
     heapq.heapify(ready)
     tie = len(ready)
     node = None
     while node is not None or ready:
         if node is None:
-            node = heappop(ready)[2]
-        grad = pending.pop(node, None)  # None: no gradient reached this node
+            _, _, node, grad = heappop(ready)
         grads = _NO_GRADS
-        if grad is not None:
+        if grad is not None:  # (None: no gradient reached this node; it still counts down)
             if run is not None:
                 grads = run(node, grad)
             else:
@@ -56,27 +56,28 @@ def backward_pass(roots, retain_graph=False, run=None):
             elif not retain_graph:
                 node.release()
         children = node._next
-        node = None
+        node = grad = None
         for child, g in zip(children, grads):
             if child is None:
                 continue
-            if g is not None:  # send the child its gradient
-                pending[child] = pending[child] + g if child in pending else g
-                g = None
             left = deps[child] - 1
-            deps[child] = left
-            if left:  # more gradients for it are still to come
+            if left:  # more gradients for it are still to come: keep the sum so far
+                deps[child] = left
+                if g is not None:
+                    pending[child] = pending[child] + g if child in pending else g
                 continue
+            if child in pending:  # its last gradient: the sum is complete
+                g = pending.pop(child) if g is None else pending.pop(child) + g
             if node is None and (not ready or -child.seq < ready[0][0]):
-                node = child
+                node, grad = child, g
                 continue
             if node is not None:  # two became ready: let the heap order them
                 tie += 1
-                heappush(ready, (-node.seq, tie, node))
-                node = None
+                heappush(ready, (-node.seq, tie, node, grad))
+                node = grad = None
             tie += 1
-            heappush(ready, (-child.seq, tie, child))
-        grads = None  # hold no gradient between nodes: a leaf stores an unshared one without a copy
+            heappush(ready, (-child.seq, tie, child, g))
+        grads = g = None  # hold no gradient between nodes: a leaf stores an unshared one without a copy
 
 
 _NO_GRADS = itertools.repeat(None)  # what a node that did not run sends each child

@@ -22,6 +22,8 @@ from ..errors import error
 from ..ops import sum_to
 
 _sequence = itertools.count()
+_new = object.__new__
+_NO_PARAMS = {}  # shared by every node whose op takes none (never written to)
 _FREED = {}  # a node's saved values after backward has released them (never written to)
 _NOTHING = {}  # the saved values of a node whose rules read none (never written to)
 # Parameters PyTorch saves as tensors (max(dim)'s indices, where's condition, ...): freed with the
@@ -382,63 +384,96 @@ def make_node(op, inputs, out, params, node=None):
     Per input the node keeps its edge (the node its gradient goes to, None for a Python number
     or a tensor that needs none), its shape and dtype (to reduce and cast the gradient), and for
     an input with no edge what the diagrams draw: the number, or a weak reference to the tensor.
+    One tensor, a tensor and a number, two tensors: the usual cases have a function each (the
+    recorders of ``gradlab._record`` call them directly).
     """
-    if node is None:
-        node = object.__new__(_node_classes.get(op) or node_class(op))
-    saved = None  # (found below for a tensor and a Python number: shared by such nodes)
     n = len(inputs)
-    if n == 1 and hasattr(inputs[0], "_data"):  # (one and two inputs unrolled: the hot path)
-        x, = inputs
-        data, edge = x._data, x.grad_fn
-        if edge is None and x._requires_grad:
-            edge = x._edge()
-        node._next = (edge,)
-        key = (data.shape, data.dtype)
-        node.shapes, node.dtypes = _SHARED.get(key) or _share(key, ((data.shape,), (data.dtype,)))
-        node._consts = None if edge is not None else (weakref.ref(x),)
-        needed = 0 if edge is None else 1
-    elif n == 2 and hasattr(inputs[0], "_data"):
+    if (n == 1 or n == 2) and hasattr(inputs[0], "_data"):
+        if n == 1:
+            return unary_node(op, inputs[0], out, params, node)
         x, y = inputs
-        data, edge = x._data, x.grad_fn
-        if edge is None and x._requires_grad:
-            edge = x._edge()
         kind = type(y)
-        if kind is float or kind is int or not hasattr(y, "_data"):  # a Python number: no edge
-            node._next = (edge, None)
-            needed = 0 if edge is None else 1
-            # Equal numbers of one type share (not 0 or NaN: -0.0 == 0.0 and NaN != NaN)
-            key = (op, data.shape, data.dtype, kind, y) if (
-                needed and (kind is float or kind is int) and y != 0 and y == y) else None
-            meta = None if key is None else _SHARED.get(key)
-            if meta is None:
-                saved = _saved_values(op, inputs, out, needed)
-                meta = ((data.shape, ()), (data.dtype, None),
-                        (None if edge is not None else weakref.ref(x), y), saved)
-                if key is not None and not any(type(v) is SavedTensor for v in saved.values()):
-                    _share(key, meta)
-            node.shapes, node.dtypes, node._consts, saved = meta
-        else:
-            other, other_edge = y._data, y.grad_fn
-            if other_edge is None and y._requires_grad:
-                other_edge = y._edge()
-            node._next = (edge, other_edge)
-            key = (data.shape, other.shape, data.dtype, other.dtype)
-            node.shapes, node.dtypes = _SHARED.get(key) or _share(
-                key, ((data.shape, other.shape), (data.dtype, other.dtype)))
-            if edge is not None and other_edge is not None:
-                node._consts, needed = None, 3
-            else:
-                node._consts = (None if edge is not None else weakref.ref(x),
-                                None if other_edge is not None else weakref.ref(y))
-                needed = 0 if edge is None else 1
-                if other_edge is not None:
-                    needed |= 2
-    else:
-        needed = _any_inputs(node, inputs)
+        if kind is float or kind is int or not hasattr(y, "_data"):
+            return number_node(op, x, y, out, params, node)
+        return pair_node(op, x, y, out, params, node)
+    if node is None:
+        node = _new(_node_classes.get(op) or node_class(op))
+    needed = _any_inputs(node, inputs)
     node.params = params or _NO_PARAMS
     node.seq = next(_sequence)
     node._pre_hooks = None
-    node._saved = saved if saved is not None else _saved_values(op, inputs, out, needed)
+    node._saved = _saved_values(op, inputs, out, needed)
+    return node
+
+
+def unary_node(op, x, out, params=_NO_PARAMS, node=None):
+    """``make_node`` for one tensor."""
+    if node is None:
+        node = _new(_node_classes.get(op) or node_class(op))
+    data, edge = x._data, x.grad_fn
+    if edge is None and x._requires_grad:
+        edge = x._edge()
+    node._next = (edge,)
+    key = (data.shape, data.dtype)
+    node.shapes, node.dtypes = _SHARED.get(key) or _share(key, ((data.shape,), (data.dtype,)))
+    node._consts = None if edge is not None else (weakref.ref(x),)
+    node.params = params or _NO_PARAMS
+    node.seq = next(_sequence)
+    node._pre_hooks = None
+    node._saved = _saved_values(op, (x,), out, 0 if edge is None else 1)
+    return node
+
+
+def number_node(op, x, y, out, params=_NO_PARAMS, node=None):
+    """``make_node`` for a tensor and a Python number (which has no edge)."""
+    if node is None:
+        node = _new(_node_classes.get(op) or node_class(op))
+    data, edge = x._data, x.grad_fn
+    if edge is None and x._requires_grad:
+        edge = x._edge()
+    node._next = (edge, None)
+    kind = type(y)
+    # Equal numbers of one type share (not 0 or NaN: -0.0 == 0.0 and NaN != NaN)
+    key = (op, data.shape, data.dtype, kind, y) if (
+        edge is not None and (kind is float or kind is int) and y != 0 and y == y) else None
+    meta = None if key is None else _SHARED.get(key)
+    if meta is None:
+        saved = _saved_values(op, (x, y), out, 0 if edge is None else 1)
+        meta = ((data.shape, ()), (data.dtype, None),
+                (None if edge is not None else weakref.ref(x), y), saved)
+        if key is not None and not any(type(v) is SavedTensor for v in saved.values()):
+            _share(key, meta)
+    node.shapes, node.dtypes, node._consts, node._saved = meta
+    node.params = params or _NO_PARAMS
+    node.seq = next(_sequence)
+    node._pre_hooks = None
+    return node
+
+
+def pair_node(op, x, y, out, params=_NO_PARAMS, node=None):
+    """``make_node`` for two tensors."""
+    if node is None:
+        node = _new(_node_classes.get(op) or node_class(op))
+    data, edge = x._data, x.grad_fn
+    if edge is None and x._requires_grad:
+        edge = x._edge()
+    other, other_edge = y._data, y.grad_fn
+    if other_edge is None and y._requires_grad:
+        other_edge = y._edge()
+    node._next = (edge, other_edge)
+    key = (data.shape, other.shape, data.dtype, other.dtype)
+    node.shapes, node.dtypes = _SHARED.get(key) or _share(
+        key, ((data.shape, other.shape), (data.dtype, other.dtype)))
+    if edge is not None and other_edge is not None:
+        node._consts, needed = None, 3
+    else:
+        node._consts = (None if edge is not None else weakref.ref(x),
+                        None if other_edge is not None else weakref.ref(y))
+        needed = (0 if edge is None else 1) | (0 if other_edge is None else 2)
+    node.params = params or _NO_PARAMS
+    node.seq = next(_sequence)
+    node._pre_hooks = None
+    node._saved = _saved_values(op, (x, y), out, needed)
     return node
 
 
@@ -510,7 +545,6 @@ def _share(key, meta):
     return meta
 
 
-_NO_PARAMS = {}  # shared by every node whose op takes none (never written to)
 
 
 from .. import _tensor as _t  # noqa: E402  (last: _tensor itself imports this module)
