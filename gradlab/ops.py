@@ -1016,7 +1016,17 @@ vector_norm = Op("linalg_vector_norm", "LinalgVectorNormBackward0", _vector_norm
 
 # -- matrix products ---------------------------------------------------------------------------
 
-mm = Op("mm", "MmBackward0", np.matmul, "a @ b", [
+def _mm(a, b):
+    """``a @ b`` for matrices. A column times a row (inner size 1) with both outer sizes above 1:
+    PyTorch's kernel writes each product as it is (-1 · 0 = -0.0) where NumPy's sum starts from
+    +0.0; a single row or column goes through PyTorch's matrix-vector kernel, which starts from
+    +0.0 as NumPy does."""
+    if a.shape[1] == 1 and a.shape[0] > 1 and b.shape[1] > 1:
+        return np.multiply(a, b)
+    return np.matmul(a, b)
+
+
+mm = Op("mm", "MmBackward0", _mm, "a @ b", [
     Rule("self", "∂(A@B)/∂A = g @ Bᵀ", lambda grad, mat2: mm(grad, t(mat2))),
     Rule("mat2", "∂(A@B)/∂B = Aᵀ @ g", lambda grad, self: mm(t(self), grad)),
 ])

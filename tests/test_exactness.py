@@ -365,6 +365,24 @@ def test_relu_and_clamp_keep_the_input_where_it_equals_the_bound():
     assert str(g["r"]) == str(t["r"])  # (str: nan == nan)
 
 
+def test_a_matrix_product_of_inner_size_one_keeps_negative_zeros_where_torch_does():
+    """A column times a row: PyTorch's mm writes each product (-1 · 0 = -0.0) when both outer sizes
+    exceed 1, and starts from +0.0 for a single row or column, in bmm, mv and dot (seeds 43895,
+    46490, 48327: 1 / (a @ b) was +inf for -inf). Forward, folded matmul and backward alike."""
+    code = ("c = torch.tensor([[-1.], [2.]])\nr1 = torch.tensor([[0., 3.]])\n"
+            "shapes = [(c, r1), (c[:1], r1), (c, r1[:, :1]), (c[:1], r1[:, :1]), (c[None], r1),"
+            " (c.t().t(), r1.t().t()), (c.double(), r1.double()), (c[None], r1[None]),"
+            " (c[:1, 0], r1), (c, r1[0, :1])]\n"
+            "r = [(1 / (p @ q)).tolist() for p, q in shapes]\n"
+            "a = torch.tensor([[-1.], [1.]], requires_grad=True)\n"
+            "b = torch.tensor([[0., 1.]], requires_grad=True)\n"
+            "(a @ b).backward(torch.tensor([[-0., 1.], [0., -0.]]))\n"
+            "g = [(1 / a.grad).tolist(), (1 / b.grad).tolist()]")
+    g, t = both(code)
+    assert t["r"][0][0][0] == -math.inf and t["r"][1][0][0] == math.inf
+    assert (g["r"], g["g"]) == (t["r"], t["g"])
+
+
 @pytest.mark.parametrize("code", [
     "x = torch.tensor([[-0.5]], requires_grad=True)\ny = x + x\nv = y[:, 1:]\ny += 1\n"
     "v.log().sum().backward(create_graph=True)",
