@@ -80,7 +80,8 @@ def specialised(op):
         data = forward(a._data)
         if type(data) is not ndarray:
             data = np.asarray(data)
-        if a._requires_grad and _state.recording:
+        # Recorded (grad mode on, not inference mode, no gradcheck trace): _plain and _link inline
+        if a._requires_grad and _state.enabled and not _state.inference and _state.trace is None:
             out = _new(Tensor)
             out._data, out._requires_grad, out._grad, out._counter = data, True, None, [0]
             out.grad_fn = unary_node(op, a, out)
@@ -110,7 +111,7 @@ def specialised(op):
             return record(op, a, b)
         if type(data) is not ndarray:
             data = np.asarray(data)
-        if wants_grad and _state.recording:
+        if wants_grad and _state.enabled and not _state.inference and _state.trace is None:
             out = _new(Tensor)
             out._data, out._requires_grad, out._grad, out._counter = data, True, None, [0]
             out.grad_fn = make(op, a, b, out)

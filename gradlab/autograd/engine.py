@@ -35,10 +35,11 @@ def backward_pass(roots, retain_graph=False, run=None):
     # The nodes that may run, the most recently created first (PyTorch's order): a heap of
     # (-seq, tie, node, gradient), ties (AccumulateGrad) in the order they became ready. A node
     # made ready that would be popped next anyway (a chain's usual case) runs next without it.
+    starts = list(pending)
     ready = [(-node.seq, k, node, pending.pop(node))
-             for k, node in enumerate(list(pending)) if node not in deps]
+             for k, node in enumerate(starts) if node not in deps]
     heapq.heapify(ready)
-    tie = len(ready)
+    tie = len(starts)  # (past every root's k: two entries never tie, nodes are never compared)
     node = None
     while node is not None or ready:
         if node is None:

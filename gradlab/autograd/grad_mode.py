@@ -16,13 +16,6 @@ class _State(threading.local):
     enabled = True
     inference = False
     trace = None  # a list while gradcheck records which op ran on which inputs
-    # Grad mode on, outside inference mode, no trace: the one check an op's hot path makes (each
-    # read of a thread's state costs as much as a NumPy call's dispatch, so one, not three).
-    recording = True
-
-    def __setattr__(self, name, value):
-        super().__setattr__(name, value)
-        super().__setattr__("recording", self.enabled and not self.inference and self.trace is None)
 
 
 _state = _State()
