@@ -396,41 +396,29 @@ def make_node(op, inputs, out, params, node=None):
         if kind is float or kind is int or not hasattr(y, "_data"):
             return number_node(op, x, y, out, params, node)
         return pair_node(op, x, y, out, params, node)
-    if node is None:
-        node = _new(_node_classes.get(op) or node_class(op))
-    needed = _any_inputs(node, inputs)
-    node.params = params or _NO_PARAMS
-    node.seq = next(_sequence)
-    node._pre_hooks = None
+    edges, shapes, dtypes, consts, needed = _any_inputs(inputs)
+    node = _node(op, params, node)
+    node._next, node.shapes, node.dtypes, node._consts = edges, shapes, dtypes, consts
     node._saved = _saved_values(op, inputs, out, needed)
     return node
 
 
 def unary_node(op, x, out, params=_NO_PARAMS, node=None):
     """``make_node`` for one tensor."""
-    if node is None:
-        node = _new(_node_classes.get(op) or node_class(op))
-    data, edge = x._data, x.grad_fn
-    if edge is None and x._requires_grad:
-        edge = x._edge()
+    data, edge = x._data, x.grad_fn or x._edge()
+    node = _node(op, params, node)
     node._next = (edge,)
     key = (data.shape, data.dtype)
     node.shapes, node.dtypes = _SHARED.get(key) or _share(key, ((data.shape,), (data.dtype,)))
     node._consts = None if edge is not None else (weakref.ref(x),)
-    node.params = params or _NO_PARAMS
-    node.seq = next(_sequence)
-    node._pre_hooks = None
     node._saved = _saved_values(op, (x,), out, 0 if edge is None else 1)
     return node
 
 
 def number_node(op, x, y, out, params=_NO_PARAMS, node=None):
     """``make_node`` for a tensor and a Python number (which has no edge)."""
-    if node is None:
-        node = _new(_node_classes.get(op) or node_class(op))
-    data, edge = x._data, x.grad_fn
-    if edge is None and x._requires_grad:
-        edge = x._edge()
+    data, edge = x._data, x.grad_fn or x._edge()
+    node = _node(op, params, node)
     node._next = (edge, None)
     kind = type(y)
     # Equal numbers of one type share (not 0 or NaN: -0.0 == 0.0 and NaN != NaN)
@@ -444,22 +432,14 @@ def number_node(op, x, y, out, params=_NO_PARAMS, node=None):
         if key is not None and not any(type(v) is SavedTensor for v in saved.values()):
             _share(key, meta)
     node.shapes, node.dtypes, node._consts, node._saved = meta
-    node.params = params or _NO_PARAMS
-    node.seq = next(_sequence)
-    node._pre_hooks = None
     return node
 
 
 def pair_node(op, x, y, out, params=_NO_PARAMS, node=None):
     """``make_node`` for two tensors."""
-    if node is None:
-        node = _new(_node_classes.get(op) or node_class(op))
-    data, edge = x._data, x.grad_fn
-    if edge is None and x._requires_grad:
-        edge = x._edge()
-    other, other_edge = y._data, y.grad_fn
-    if other_edge is None and y._requires_grad:
-        other_edge = y._edge()
+    data, edge = x._data, x.grad_fn or x._edge()
+    other, other_edge = y._data, y.grad_fn or y._edge()
+    node = _node(op, params, node)
     node._next = (edge, other_edge)
     key = (data.shape, other.shape, data.dtype, other.dtype)
     node.shapes, node.dtypes = _SHARED.get(key) or _share(
@@ -470,10 +450,19 @@ def pair_node(op, x, y, out, params=_NO_PARAMS, node=None):
         node._consts = (None if edge is not None else weakref.ref(x),
                         None if other_edge is not None else weakref.ref(y))
         needed = (0 if edge is None else 1) | (0 if other_edge is None else 2)
+    node._saved = _saved_values(op, (x, y), out, needed)
+    return node
+
+
+def _node(op, params, node=None):
+    """A new node of ``op``'s class (or ``node``: a custom Function's ctx is its node) with what
+    every node has: its parameters, its sequence number, no hooks yet. Called once the inputs'
+    edges are read: reading a view's ``grad_fn`` may record nodes, and this one comes after them."""
+    if node is None:
+        node = _new(_node_classes.get(op) or node_class(op))
     node.params = params or _NO_PARAMS
     node.seq = next(_sequence)
     node._pre_hooks = None
-    node._saved = _saved_values(op, (x, y), out, needed)
     return node
 
 
@@ -493,9 +482,9 @@ def _saved_values(op, inputs, out, needed):
     return saved
 
 
-def _any_inputs(node, inputs):
-    """``make_node``'s per-input part for any number of inputs; returns the bits of those that
-    need a gradient."""
+def _any_inputs(inputs):
+    """``make_node``'s per-input part for any number of inputs: the node's edges, shapes, dtypes
+    and constants, and the bits of the inputs that need a gradient."""
     edges, shapes, dtypes = [], [], []
     constants = None
     needed = 0
@@ -511,9 +500,7 @@ def _any_inputs(node, inputs):
             constants[k] = x  # the diagrams write the number into the op's text
             continue
         data = x._data
-        edge = x.grad_fn
-        if edge is None and x._requires_grad:
-            edge = x._edge()
+        edge = x.grad_fn or x._edge()
         edges.append(edge)
         shapes.append(data.shape)
         dtypes.append(data.dtype)
@@ -525,11 +512,9 @@ def _any_inputs(node, inputs):
             constants[k] = weakref.ref(x)
         else:
             needed |= 1 << k
-    node._next = tuple(edges)
     key = (tuple(shapes), tuple(dtypes))
-    node.shapes, node.dtypes = _SHARED.get(key) or _share(key, key)
-    node._consts = None if constants is None else tuple(constants)
-    return needed
+    shapes, dtypes = _SHARED.get(key) or _share(key, key)
+    return tuple(edges), shapes, dtypes, None if constants is None else tuple(constants), needed
 
 
 # Per-input metadata (shapes, dtypes, a Python number), one copy shared by all the nodes that
