@@ -580,3 +580,26 @@ def test_a_detached_inference_tensor_is_written_as_in_pytorch(code):
         except RuntimeError as e:
             results[lib.__name__] = ("RuntimeError", str(e))
     assert results["gradlab"] == results["torch"]
+
+
+_NUMBERS = [0.0, -0.0, 1.0001, -7, 3, 1 / 3, 1e-45, 3.5e38, 1e300, -1e300, 2**24 + 1, 2**62 + 1,
+            math.inf, -math.inf, math.nan]
+_VALUES = [0.0, -0.0, 1.5, -2.25, 1e-40, 3e38, math.inf, -math.inf, math.nan, 0.1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", ["0-d", "1-d"])
+@pytest.mark.parametrize("expr", ["t + n", "n + t", "t - n", "n - t", "t * n", "n * t", "t / n",
+                                  "n / t"])
+def test_an_op_of_a_float_tensor_and_a_python_number_gives_torchs_bits(dtype, shape, expr):
+    """The recorders compute these with NumPy's scalar math (0-d) or the number as a 0-d array:
+    every number, value and sign of zero must still come out as torch computes it."""
+    for n in _NUMBERS:
+        for lib in (torch, gradlab):
+            make = (lambda v: lib.tensor(v, dtype=getattr(lib, dtype), requires_grad=True)) \
+                if shape == "0-d" else (lambda v: lib.tensor([v, v], dtype=getattr(lib, dtype)))
+            results = [eval(expr, {"t": make(v), "n": n}).detach().numpy() for v in _VALUES]
+            if lib is torch:
+                want = results
+        for v, got, expected in zip(_VALUES, results, want):
+            assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes(), (v, n, got, expected)

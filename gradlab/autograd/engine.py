@@ -29,18 +29,22 @@ def backward_pass(roots, retain_graph=False, run=None):
     gradient for each of the node's inputs, or None when it skipped the node (a skipped node
     keeps what it saved, as in PyTorch). Without it, a node runs its hooks, then its rules."""
     pending = {}  # node -> the sum of the gradients sent to it so far, while more are to come
-    for node, grad in roots:
-        pending[node] = pending[node] + grad if node in pending else grad
-    deps = dependencies(pending)
     # The nodes that may run, the most recently created first (PyTorch's order): a heap of
     # (-seq, tie, node, gradient), ties (AccumulateGrad) in the order they became ready. A node
     # made ready that would be popped next anyway (a chain's usual case) runs next without it.
-    starts = list(pending)
-    ready = [(-node.seq, k, node, pending.pop(node))
-             for k, node in enumerate(starts) if node not in deps]
-    heapq.heapify(ready)
-    tie = len(starts)  # (past every root's k: two entries never tie, nodes are never compared)
-    node = None
+    if len(roots) == 1:  # backward() of one output: it runs first, nothing else leads into it
+        (node, grad), = roots
+        deps, ready, tie = dependencies(roots[0][:1]), [], 1
+    else:
+        for node, grad in roots:
+            pending[node] = pending[node] + grad if node in pending else grad
+        deps = dependencies(pending)
+        starts = list(pending)
+        ready = [(-node.seq, k, node, pending.pop(node))
+                 for k, node in enumerate(starts) if node not in deps]
+        heapq.heapify(ready)
+        tie = len(starts)  # (past every root's k: two entries never tie, nodes are never compared)
+        node = None
     while node is not None or ready:
         if node is None:
             _, _, node, grad = heappop(ready)
