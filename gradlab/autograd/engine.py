@@ -34,7 +34,7 @@ def backward_pass(roots, retain_graph=False, run=None):
     # made ready that would be popped next anyway (a chain's usual case) runs next without it.
     if len(roots) == 1:  # backward() of one output: it runs first, nothing else leads into it
         (node, grad), = roots
-        deps, ready, tie = dependencies(roots[0][:1]), [], 1
+        deps, ready, tie = dependencies((node,)), [], 1
     else:
         for node, grad in roots:
             pending[node] = pending[node] + grad if node in pending else grad
