@@ -603,3 +603,25 @@ def test_an_op_of_a_float_tensor_and_a_python_number_gives_torchs_bits(dtype, sh
                 want = results
         for v, got, expected in zip(_VALUES, results, want):
             assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes(), (v, n, got, expected)
+
+
+def test_backward_with_inputs_accumulates_a_leaf_in_its_turn_before_a_later_node_raises():
+    """PyTorch runs a leaf input's AccumulateGrad when the engine reaches it: a node that raises
+    afterwards (here MmBackward0, whose saved input was changed in place) leaves it accumulated
+    (fuzz seed 47816)."""
+    def run(lib):
+        a1 = lib.tensor([[0.0, 1.5, 2.0]], requires_grad=True)
+        a3 = lib.tensor([[1.5]], requires_grad=True)
+        t4 = a1.view(3, -1) @ a3
+        with lib.no_grad():
+            a1 -= 0.1
+        a8 = lib.tensor([3.0], requires_grad=True)
+        out = (t4[1:] / (a8 - t4[1:].sum(-2))).sum()
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            out.backward(inputs=[a8, a3])
+        return a8.grad, a3.grad
+
+    (t8, t3), (g8, g3) = run(torch), run(gradlab)
+    assert t3 is None and g3 is None
+    assert t8 is not None and g8 is not None
+    assert g8.numpy().tobytes() == t8.numpy().tobytes()

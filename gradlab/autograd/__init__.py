@@ -6,7 +6,7 @@ import numpy as np
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from . import engine
-from .graph import AccumulateGrad, Node, accumulate
+from .graph import AccumulateGrad, Node
 from ..errors import error
 from .gradcheck import GradcheckError, gradcheck
 from .variable import Variable
@@ -79,12 +79,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             raise error("retain_grad_no_grad", t)
         if t.grad_fn is not None:  # a non-leaf input keeps its gradient: retain_grad, as PyTorch
             t.retain_grad()
-    capture = _Capture(roots, [t._edge() for t in inputs])
+    # A leaf input's AccumulateGrad runs in its turn, as in PyTorch (a node that raises later
+    # leaves it accumulated); a non-leaf's retained-grad hook stores its gradient.
+    capture = _Capture(roots, [t._edge() for t in inputs], accumulate=True)
     engine.run_backward(roots, retain_graph, create_graph, capture.run)
-    for t in inputs:
-        grad = capture.grads.get(t._edge())
-        if grad is not None and t.grad_fn is None:  # (a non-leaf's hook has stored it)
-            accumulate(t, grad)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -118,10 +116,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 class _Capture:
     """How ``autograd.grad`` (and ``backward(inputs=...)``) runs the engine: the gradient arriving
-    at each target node is captured, no leaf is accumulated into, and nodes on no path to a
-    target are not run."""
+    at each target node is captured, no leaf is accumulated into (but the targets' own, for
+    ``backward(inputs=...)``: ``accumulate``), and nodes on no path to a target are not run."""
 
-    def __init__(self, roots, targets):
+    def __init__(self, roots, targets, accumulate=False):
+        self.accumulate = accumulate
         # A target with no edge (a no_grad view) is reached by nothing: its gradient stays None.
         self.grads = {node: None for node in targets if node is not None}
         self.roots = {node for node, _ in roots}
@@ -136,6 +135,8 @@ class _Capture:
             grad = engine.call_hooks(node, grad)
         if node in self.grads:
             self.grads[node] = grad
+            if self.accumulate and isinstance(node, AccumulateGrad):
+                return node.apply(grad)
             if not any(child in self.needed for child in node._next):
                 return None  # a target with nothing needed behind it is not run
         if isinstance(node, AccumulateGrad):
