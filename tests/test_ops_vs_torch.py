@@ -98,7 +98,9 @@ _SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
 
 
 @pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])
-@settings(max_examples=15, **_SETTINGS)  # × ~360 cases: keeps the default run under a minute
+# The default run draws the same values every time (a red CI run reproduces as it is);
+# the slow run below explores new ones.
+@settings(max_examples=15, derandomize=True, **_SETTINGS)  # × ~360 cases: keeps the default run under a minute
 @given(data=st.data())
 def test_op_matches_torch(c, data):
     check_case(c, draw_inputs(data, c))
