@@ -134,9 +134,9 @@ class _Capture:
         if node._pre_hooks:
             grad = engine.call_hooks(node, grad)
         if node in self.grads:
-            self.grads[node] = grad
             if self.accumulate and isinstance(node, AccumulateGrad):
-                return node.apply(grad)
+                return node.apply(grad)  # (backward(inputs=...) reads no captured gradient)
+            self.grads[node] = grad
             if not any(child in self.needed for child in node._next):
                 return None  # a target with nothing needed behind it is not run
         if isinstance(node, AccumulateGrad):
