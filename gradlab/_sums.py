@@ -5,9 +5,10 @@ SumKernel.cpp``: ``vectorized_inner_sum``, ``row_sum``, ``multi_row_sum``) adds 
 row as 8-float vectors: the vectors go into four interleaved partial sums, each summed in
 chunks of 16 (the chunk sums in chunks again); the few floats past the last whole vector are
 added first, then the 8 lanes one by one. NumPy's pairwise order differs in the last bits, which
-a loss printed with ``.item()`` shows. Reproduced here for the sums PyTorch does in one thread
-(rows up to 32,768 floats, over the whole tensor or its last dimension; measured bit for bit
-against torch 2.13.0 in tests/test_new_ops.py); other sums keep NumPy's order.
+a loss printed with ``.item()`` shows. Reproduced here for the sums that add each row in one
+thread: the whole tensor up to 32,768 floats, and its last dimension for rows up to 32,768 floats
+(with two rows or more PyTorch divides the rows between threads, never a row); measured bit for
+bit against torch 2.13.0 in tests/test_new_ops.py. Other sums keep NumPy's order.
 """
 from __future__ import annotations
 
@@ -15,66 +16,66 @@ import numpy as np
 
 _LANES = 8            # floats per vector in PyTorch's reduction kernel on this machine
 _ONE_THREAD = 32768   # PyTorch's grain size: longer reductions are split between threads
-# About 10 µs per sum of 100 floats (NumPy's own: 1 µs). False: NumPy's order, faster, and the
-# last bits of float32 sums may differ from PyTorch's again.
+# About 10-25 µs per sum of 10-1,000 floats (NumPy's own: 1-2 µs). False: NumPy's order, faster,
+# and the last bits of float32 sums may differ from PyTorch's again.
 PYTORCH_ORDER = True
 
 
-def _ceil_log2(x):
-    return 1 if x <= 2 else int(x - 1).bit_length()
-
-
 def _in_order(x):
-    """``x`` summed along its first axis strictly in order (NumPy reduces a non-innermost
-    axis element by element)."""
-    return np.add.reduce(x, axis=0) if x.shape[0] else np.zeros(x.shape[1:], x.dtype)
+    """``x`` summed along its first axis strictly in order (NumPy reduces a non-innermost axis
+    element by element); zeros when that axis is empty."""
+    return np.add.reduce(x, axis=0)
 
 
-def _multi_row_sum(rows):
-    """Rows summed in chunks of ``step`` (16 or more), the chunk sums in chunks again: four levels."""
-    rest = rows.shape[1:]
-    step = 1 << max(4, _ceil_log2(rows.shape[0]) // 4)
-    levels, x = [], rows
-    for _ in range(3):
-        full = x.shape[0] // step
-        levels.append(_in_order(x[full * step:]))
-        x = np.add.reduce(x[:full * step].reshape((full, step) + rest), axis=1)
-    return ((levels[0] + levels[1]) + levels[2]) + _in_order(x)
+def _chunked_sum(quads):
+    """PyTorch's ``multi_row_sum`` of ``quads`` (n, 4, rows, lanes) over n: chunks of 16 summed in
+    order, the chunk sums in chunks of 16 again, then the levels' leftovers added up. In one
+    thread n <= 1024, so a third level is always empty (its chunk sums: zero)."""
+    full = quads.shape[0] // _CHUNK
+    level0 = _in_order(quads[full * _CHUNK:])
+    sums = _chunks_in_order(quads[:full * _CHUNK], full)
+    full2 = full // _CHUNK
+    level1 = _in_order(sums[full2 * _CHUNK:])
+    sums = _chunks_in_order(sums[:full2 * _CHUNK], full2)
+    return (level0 + level1) + _in_order(sums)
 
 
-def _row_sum(items):
-    """Four interleaved partial sums over ``items``' first axis, the leftovers into the first."""
-    size = items.shape[0]
-    ilp = size // 4
-    partial = _multi_row_sum(items[:ilp * 4].reshape((ilp, 4) + items.shape[1:]))
-    p0 = partial[0]
-    for k in range(ilp * 4, size):
-        p0 = p0 + items[k]
-    return ((p0 + partial[1]) + partial[2]) + partial[3]
+def _chunks_in_order(x, chunks):
+    """Each run of 16 along ``x``'s first axis summed in order."""
+    return np.add.reduce(x.reshape((chunks, _CHUNK) + x.shape[1:]), axis=1)
 
 
 def sum_rows(x):
-    """The sum of each row of a C-contiguous 2-D float32 array, as PyTorch adds it."""
-    n = x.shape[1]
+    """The sum of each row of a 2-D float32 array whose rows are contiguous, as PyTorch adds it."""
+    rows, n = x.shape
     if n < _LANES:  # four interleaved running sums: x0 + x4 + x5 + ..., then + x1 + x2 + x3
-        if n < 4:
-            return np.cumsum(x, axis=1, dtype=x.dtype)[:, -1]
-        return np.cumsum(x[:, [0, *range(4, n), 1, 2, 3]], axis=1, dtype=x.dtype)[:, -1]
+        order = _SHORT.get(n)
+        if order is None:
+            order = _SHORT[n] = np.array([0, *range(4, n), 1, 2, 3] if n >= 4 else range(n))
+        return np.cumsum(x.take(order, axis=1), axis=1, dtype=x.dtype)[:, -1] + _ZERO
     nvec = n // _LANES
-    vecs = x[:, :nvec * _LANES].reshape(-1, nvec, _LANES)
+    # vecs[k]: every row's k-th vector of 8 floats (a view), so each step below is one NumPy
+    # call over all rows and lanes
+    vecs = x[:, :nvec * _LANES].reshape(rows, nvec, _LANES).transpose(1, 0, 2)
     ilp = nvec // 4
-    if ilp < 16:  # a single chunk (the usual case): partial sums, leftovers, partials 1-3, in order
-        rows = [vecs[:, k] for k in range(ilp * 4, nvec)]
-        if ilp:
-            partial = np.add.reduce(vecs[:, :ilp * 4].reshape(-1, ilp, 4, _LANES), axis=1)
-            rows = [partial[:, 0], *rows, partial[:, 1], partial[:, 2], partial[:, 3]]
-        lanes = np.add.reduce(np.stack(rows), axis=0)  # (rows, lanes)
+    if ilp:  # four interleaved partial sums, the leftover vectors into the first
+        quads = vecs[:ilp * 4].reshape(ilp, 4, rows, _LANES)
+        partial = _in_order(quads) if ilp < _CHUNK else _chunked_sum(quads)
+        lanes = partial[0]
+        for k in range(ilp * 4, nvec):
+            lanes = lanes + vecs[k]
+        lanes = ((lanes + partial[1]) + partial[2]) + partial[3]
     else:
-        lanes = _row_sum(np.ascontiguousarray(vecs.transpose(1, 0, 2)))  # (rows, lanes)
-    order = np.concatenate([x[:, nvec * _LANES:], lanes], axis=1)  # the tail, then each lane
-    if order.shape[0] == 1:
-        return np.cumsum(order[0], dtype=x.dtype)[-1:]
-    return np.cumsum(order, axis=1, dtype=x.dtype)[:, -1]
+        lanes = _in_order(vecs)
+    order = np.concatenate((x[:, nvec * _LANES:], lanes), axis=1)
+    return np.cumsum(order, axis=1, dtype=x.dtype)[:, -1] + _ZERO  # the tail, then each lane
+
+
+_CHUNK = 16  # PyTorch's chunk of partial sums (for the lengths one thread sums)
+# PyTorch's partial sums start at +0.0, so its sum is never -0.0; added once at the end, +0.0
+# changes nothing else (a -0.0 inside only ever decides the sign of a zero).
+_ZERO = np.float32(0)
+_SHORT = {}  # rows under 8 floats: the order of their additions, by length
 
 
 def torch_order_sum(a, dim, keepdim):
@@ -87,7 +88,7 @@ def torch_order_sum(a, dim, keepdim):
             return None
         out = sum_rows(a.reshape(1, -1))[0]
         return out.reshape((1,) * a.ndim) if keepdim else out
-    if dim == (a.ndim - 1,) and a.shape[-1] <= _ONE_THREAD and a.size <= _ONE_THREAD:
+    if dim == (a.ndim - 1,) and a.shape[-1] <= _ONE_THREAD:  # (one row: a.size, as above)
         out = sum_rows(a.reshape(-1, a.shape[-1])).reshape(a.shape[:-1])
         return out[..., None] if keepdim else out
     return None

@@ -477,6 +477,22 @@ def test_float32_sum_and_mean_bit_for_bit_like_torch(n):
     assert gm.sum().item() == tm.sum().item()
 
 
+def test_float32_sums_of_every_length_add_in_torchs_order():
+    """Every length up to 1,100 and 200 more up to PyTorch's one-thread limit, as whole-tensor
+    sums and as rows (sum over the last dim of 1-5 rows), plus rows of signed zeros (whose sum's
+    sign shows whether an addition of +0.0 happened where PyTorch does one)."""
+    rng = np.random.default_rng(2026)
+    lengths = [*range(1, 1101), *rng.integers(1101, 32769, 200)]
+    for n in lengths:
+        x = (rng.standard_normal(n) * rng.choice([1e-3, 1.0, 1e4], n)).astype(np.float32)
+        assert gradlab.tensor(x).sum().item() == torch.tensor(x).sum().item(), n
+    for n in lengths[::3]:
+        rows = rng.standard_normal((int(rng.integers(1, 6)), int(n))).astype(np.float32)
+        rows[0] = -0.0
+        got, want = gradlab.tensor(rows).sum(-1).numpy(), torch.tensor(rows).sum(-1).numpy()
+        assert got.tobytes() == want.tobytes(), n
+
+
 @pytest.mark.parametrize("loss", ["mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_loss_values_bit_for_bit_like_torch(loss, reduction):
