@@ -88,7 +88,7 @@ def torch_order_sum(a, dim, keepdim):
             return None
         out = sum_rows(a.reshape(1, -1))[0]
         return out.reshape((1,) * a.ndim) if keepdim else out
-    if dim == (a.ndim - 1,) and a.shape[-1] <= _ONE_THREAD:  # (one row: a.size, as above)
+    if dim == (a.ndim - 1,) and a.shape[-1] <= _ONE_THREAD:  # rows in threads, each row whole
         out = sum_rows(a.reshape(-1, a.shape[-1])).reshape(a.shape[:-1])
         return out[..., None] if keepdim else out
     return None
