@@ -30,14 +30,17 @@ def _in_order(x):
 def _chunked_sum(quads):
     """PyTorch's ``multi_row_sum`` of ``quads`` (n, 4, rows, lanes) over n: chunks of 16 summed in
     order, the chunk sums in chunks of 16 again, then the levels' leftovers added up. In one
-    thread n <= 1024, so a third level is always empty (its chunk sums: zero)."""
+    thread n <= 1024, so a third level is always empty. (The sign of a zero added on the way
+    does not matter: it decides only a zero sum's sign, and those end as +0.0.)"""
     full = quads.shape[0] // _CHUNK
-    level0 = _in_order(quads[full * _CHUNK:])
     sums = _chunks_in_order(quads[:full * _CHUNK], full)
+    rest = quads[full * _CHUNK:]
+    if full < _CHUNK:  # (n < 256) the chunk sums are all of level 1
+        level1 = _in_order(sums)
+        return level1 + _in_order(rest) if len(rest) else level1
     full2 = full // _CHUNK
     level1 = _in_order(sums[full2 * _CHUNK:])
-    sums = _chunks_in_order(sums[:full2 * _CHUNK], full2)
-    return (level0 + level1) + _in_order(sums)
+    return (_in_order(rest) + level1) + _in_order(_chunks_in_order(sums[:full2 * _CHUNK], full2))
 
 
 def _chunks_in_order(x, chunks):

@@ -318,6 +318,8 @@ class InPlaceMethods:
         recording) make the new node this tensor's ``grad_fn``, as PyTorch rebases history.
         ``copies_a_number``: ``t[key] = number``, which PyTorch writes with copy_, and copy_
         (unlike fill_) refuses a tensor that repeats elements."""
+        if len(others) == 1 and not params and self._write_plainly(op, others[0]):
+            return self
         # PyTorch writes into an inference tensor outside inference_mode, then refuses
         outside = self._counter is None and not _state.inference
         recording = _state.enabled and (self._requires_grad or any(
@@ -394,6 +396,25 @@ class InPlaceMethods:
         base._requires_grad = True
         base._move_retain_hook(previous, base.grad_fn)
         self._regenerate(base)
+
+    def _write_plainly(self, op, other):
+        """The optimizer's step (``p -= lr * p.grad`` under no_grad) without ``_inplace``'s
+        checks, when none of them can apply: nothing is recorded, both are plain float tensors
+        of one dtype and shape, and each owns its memory (two owners never overlap; the same
+        array twice, ``p -= p``, is allowed)."""
+        Tensor = _t.Tensor
+        if type(self) is not Tensor or type(other) is not Tensor or not op.inplace_ufunc:
+            return False
+        data, value = self._data, other._data
+        if (value.dtype is not data.dtype or data.dtype.kind != "f" or value.shape != data.shape
+                or data.base is not None or value.base is not None or not data.flags.writeable
+                or self._counter is None or other._counter is None):
+            return False
+        if _state.enabled and (self._requires_grad or other._requires_grad):
+            return False
+        op.forward(data, value, out=data)
+        self._counter[0] += 1
+        return True
 
     def _write_into(self, op, others):
         """Fast path (``p -= lr * p.grad`` under no_grad): run the ufunc straight into this

@@ -625,3 +625,27 @@ def test_backward_with_inputs_accumulates_a_leaf_in_its_turn_before_a_later_node
     assert t3 is None and g3 is None
     assert t8 is not None and g8 is not None
     assert g8.numpy().tobytes() == t8.numpy().tobytes()
+
+
+@pytest.mark.parametrize("update", [
+    "p -= 0.1 * p.grad", "p += p.grad", "p *= p.grad", "p -= p", "p -= p.detach()",
+    "p.sub_(p.grad)", "p[1:] -= p[:-1]", "p -= q", "v -= p.grad[0]",
+])
+def test_an_inplace_update_under_no_grad_changes_values_versions_and_views_as_in_torch(update):
+    """The optimizer's step takes a path with no checks (``_write_plainly``) when none can
+    apply; each of these must still give torch's values, version counters and views."""
+    code = ("p = torch.tensor([1.5, -2.0, 3.25], requires_grad=True)\n"
+            "(p * p).sum().backward()\n"
+            "q = torch.tensor([0.5, 0.25, 2.0], dtype=torch.float64)\n"
+            "v = p[0]\nbefore = p._version\n"
+            "with torch.no_grad():\n"
+            f"    {update}\n"
+            "after = p._version - before\n")
+    for_gradlab, for_torch = raised(code, gradlab), raised(code, torch)
+    assert for_gradlab == for_torch
+    if for_torch is None:
+        g, t = both(code)
+        for name in ("p", "v"):
+            assert g[name].detach().numpy().tobytes() == t[name].detach().numpy().tobytes(), name
+        assert g["after"] == t["after"] and g["p"].requires_grad and g["p"].grad_fn is None
+
