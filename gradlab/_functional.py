@@ -196,14 +196,16 @@ def _tensor_list(tensors, name):
 
 
 def cat(tensors, dim=0):
-    """``torch.cat``: join tensors along an existing dimension (``CatBackward0``)."""
+    """``torch.cat``: join tensors along an existing dimension (``CatBackward0``). As PyTorch's
+    legacy rule has it, a 1-D empty tensor joins anything: it is skipped, though still an input."""
     tensors = _tensor_list(tensors, "cat")
     for i, t in enumerate(tensors):
         if t.ndim == 0:
             raise error("cat_0d", index=i)
-    first = tensors[0]
+    joined = [(i, t) for i, t in enumerate(tensors) if t.shape != (0,)] or [(0, tensors[0])]
+    first = joined[0][1]
     d = first._dim(dim)
-    for i, t in enumerate(tensors[1:], start=1):
+    for i, t in joined[1:]:
         if t.ndim != first.ndim:
             raise error("cat_ndim", a=first.ndim, b=t.ndim)
         for axis, (a, b) in enumerate(zip(first.shape, t.shape)):

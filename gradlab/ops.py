@@ -1097,12 +1097,19 @@ squeeze = Op("squeeze", "SqueezeBackward1", lambda a, dim: np.squeeze(a, dim), "
 # -- joining and choosing: cat, stack (any number of inputs), where ------------------------------
 
 def _cat_part(grad, i, dim, shapes):
-    start = builtins.sum(shape[dim] for shape in shapes[:i])
+    if shapes[i] == (0,):  # PyTorch's cat_tensors_backward: a fresh empty gradient, no history
+        return like(grad, np.zeros(0, raw(grad).dtype))
+    start = builtins.sum(shape[dim] for shape in shapes[:i] if shape != (0,))
     key = (builtins.slice(None),) * dim + (builtins.slice(start, start + shapes[i][dim]),)
     return slice(grad, key=key)  # the slice op (gradlab._parity_ops)
 
 
-cat = Op("cat", "CatBackward0", lambda *arrays, dim: np.concatenate(arrays, axis=dim),
+def _cat(*arrays, dim):
+    joined = [a for a in arrays if a.shape != (0,)]  # 1-D empty ones are skipped (see cat)
+    return np.concatenate(joined or arrays, axis=dim)
+
+
+cat = Op("cat", "CatBackward0", _cat,
          "cat([a, b, …])", [
     Rule("tensors", "input {i} gets its own stretch of the gradient along dim", _cat_part),
 ], promote="same")

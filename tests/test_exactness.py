@@ -649,3 +649,25 @@ def test_an_inplace_update_under_no_grad_changes_values_versions_and_views_as_in
             assert g[name].detach().numpy().tobytes() == t[name].detach().numpy().tobytes(), name
         assert g["after"] == t["after"] and g["p"].requires_grad and g["p"].grad_fn is None
 
+
+@pytest.mark.parametrize("code", [
+    # fuzz seed 41065: the empty input's gradient is a fresh tensor, with no history
+    "a = torch.tensor([], dtype=torch.float64, requires_grad=True)\n"
+    "out = torch.cat([a, a]).tanh().sum()\n"
+    "g = torch.autograd.grad(out, a, create_graph=True)\n",
+    # PyTorch's legacy rule: a 1-D empty tensor joins tensors of any shape (skipped, still an input)
+    "a = torch.tensor([], dtype=torch.float64, requires_grad=True)\n"
+    "b = torch.tensor([[1.5, -2.0], [0.5, 3.0]], requires_grad=True)\n"
+    "c = torch.cat([b, a, b * 2], dim=1)\n"
+    "g = torch.autograd.grad((c * c).sum(), (a, b), create_graph=True)\n",
+    "a = torch.tensor([], requires_grad=True)\n"
+    "b = torch.tensor([[1.5, -2.0, 4.0]], requires_grad=True)\n"
+    "c = torch.cat([a, b, a], dim=-2)\n"
+    "g = torch.autograd.grad(c.exp().sum(), (a, b))\n",
+])
+def test_cat_of_a_1d_empty_tensor_joins_and_differentiates_as_in_torch(code):
+    ns_g, ns_t = both(code)
+    for got, want in zip(ns_g["g"], ns_t["g"]):
+        assert got.shape == want.shape and got.dtype == getattr(gradlab, str(want.dtype)[6:])
+        assert got.requires_grad == want.requires_grad
+        assert got.detach().numpy().tobytes() == want.detach().numpy().tobytes()
