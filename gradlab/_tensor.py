@@ -8,6 +8,7 @@ cat, stack, where) and argument checks in ``gradlab._functional``.
 """
 from __future__ import annotations
 
+import builtins
 import numbers
 import warnings
 import weakref
@@ -258,6 +259,8 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
+        if not self._data.ndim:
+            raise error("dim_of_0d", self, dim=dim)
         return self._data.shape[self._dim(dim)]
 
     def dim(self) -> int:
@@ -410,10 +413,26 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         raise error("cuda_unavailable")
 
     def contiguous(self):
-        return self if self._data.flags.c_contiguous else self.clone()
+        return self if self._data.flags.c_contiguous else apply(ops.clone, self, contiguous=True)
 
     def is_contiguous(self) -> bool:
         return bool(self._data.flags.c_contiguous)
+
+    def stride(self, dim=None):
+        """How many elements apart neighbours are along each dim. NumPy keeps no strides for an
+        empty array: its are the contiguous ones (PyTorch counts a dim of 0 as 1)."""
+        data = self._data
+        if data.size:
+            strides = tuple(step // data.itemsize for step in data.strides)
+        else:
+            strides, step = (), 1
+            for n in reversed(data.shape):
+                strides, step = (step,) + strides, step * builtins.max(n, 1)
+        if dim is None:
+            return strides
+        if not data.ndim:
+            raise error("dim_of_0d", self, dim=dim)
+        return strides[self._dim(dim)]
 
     # -- applying ops ------------------------------------------------------------------------------
     def _apply(self, op, *others, **params):

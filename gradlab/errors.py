@@ -430,6 +430,11 @@ ERRORS = {
         "Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})",
         "{name} has shape {shape}; dim must be from {low} to {high} here (negative dims count "
         "from the end; unsqueeze and stack allow one more, for the new dimension)."),
+    "dim_of_0d": (
+        IndexError,
+        "Dimension specified as {dim} but tensor has no dimensions",
+        "{name} is a 0-d tensor (a single number): it has no dims to ask about; "
+        "`.size()` and `.stride()` without a dim give its empty shape and strides."),
     "one_inferred_dim": (
         RuntimeError,
         "only one dimension can be inferred",

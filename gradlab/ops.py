@@ -1059,7 +1059,13 @@ unsafe_view = Op("reshape", "UnsafeViewBackward0", lambda a, shape: a.reshape(sh
     Rule("self", "the gradient is reshaped back to a's shape",
          lambda grad, self_shape: reshape(grad, self_shape)),
 ])
-clone = Op("clone", "CloneBackward0", lambda a: a.copy(), "clone(a)", [
+def _clone(a, contiguous=False):
+    """A copy laid out as PyTorch's clone lays it out: like ``a`` (a transposed tensor's clone is
+    transposed too), contiguous for an expanded ``a`` or for ``contiguous()``."""
+    return a.copy(order="C" if contiguous or 0 in a.strides else "K")
+
+
+clone = Op("clone", "CloneBackward0", _clone, "clone(a)", [
     Rule("self", "∂a/∂a = 1", lambda grad: grad),
 ])
 def _expand(a, shape):
@@ -1104,16 +1110,18 @@ def _cat_part(grad, i, dim, shapes):
     return slice(grad, key=key)  # the slice op (gradlab._parity_ops)
 
 
+# cat and stack: PyTorch's result is contiguous, where NumPy's keeps its inputs' layout (a
+# permuted input gives a permuted result, which view() would refuse)
 def _cat(*arrays, dim):
     joined = [a for a in arrays if a.shape != (0,)]  # 1-D empty ones are skipped (see cat)
-    return np.concatenate(joined or arrays, axis=dim)
+    return _contiguous(np.concatenate(joined or arrays, axis=dim))
 
 
 cat = Op("cat", "CatBackward0", _cat,
          "cat([a, b, …])", [
     Rule("tensors", "input {i} gets its own stretch of the gradient along dim", _cat_part),
 ], promote="same")
-stack = Op("stack", "StackBackward0", lambda *arrays, dim: np.stack(arrays, axis=dim),
+stack = Op("stack", "StackBackward0", lambda *arrays, dim: _contiguous(np.stack(arrays, axis=dim)),
            "stack([a, b, …])", [
     Rule("tensors", "input {i} gets slice {i} of the gradient along dim",
          lambda grad, i, dim: select(grad, key=(builtins.slice(None),) * dim + (i,))),

@@ -671,3 +671,26 @@ def test_cat_of_a_1d_empty_tensor_joins_and_differentiates_as_in_torch(code):
         assert got.shape == want.shape and got.dtype == getattr(gradlab, str(want.dtype)[6:])
         assert got.requires_grad == want.requires_grad
         assert got.detach().numpy().tobytes() == want.detach().numpy().tobytes()
+
+
+@pytest.mark.parametrize("expr", [
+    "x.stride()", "x.t().stride()", "x.t().stride(0)", "x.t().stride(-1)", "x[:, ::2].stride()",
+    "x.unsqueeze(1).stride()", "x.expand(2, 2, 3).stride()", "torch.zeros(3, 0).stride()",
+    "torch.zeros(2, 0, 4).stride()", "torch.tensor([]).stride()", "torch.tensor(1.).stride()",
+    "torch.tensor(1.).stride(0)", "torch.tensor(1.).size(-1)", "x.stride(2)",
+    # a clone keeps its input's layout (contiguous() and an expanded input's clone do not)
+    "x.t().clone().stride()", "x.t().clone().view(-1)", "x.t().contiguous().stride()",
+    "x.t().contiguous().grad_fn.name()", "x[:1].expand(4, 3).clone().stride()",
+    "x.t().clone().t().is_contiguous()",
+    # cat and stack give contiguous results whatever their inputs' layout (fuzz seed 46479)
+    "torch.cat([x.t(), x.t()]).stride()", "torch.stack([x.t(), x.t()]).stride()",
+    "torch.stack([x.t(), x.t()]).view(-1).tolist()", "(x.t() * 2).stride()", "x.t().exp().stride()",
+])
+def test_strides_and_layouts_are_torchs(expr):
+    def run(lib):
+        x = lib.arange(6.).reshape(2, 3).requires_grad_()
+        try:
+            return eval(expr, {"torch": lib, "x": x})
+        except Exception as e:  # noqa: BLE001 - compared below
+            return type(e).__name__, str(e)
+    assert run(gradlab) == run(torch)
