@@ -14,8 +14,8 @@ from . import autograd, backends, cuda, linalg, ops, random as _random
 from ._device import device
 from ._legacy import BoolTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor
 from ._repr import set_printoptions
-from ._creation import (arange, as_tensor, empty, eye, from_numpy, full, full_like, linspace, ones,
-                        ones_like, tensor, zeros, zeros_like)
+from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+                        linspace, ones, ones_like, tensor, zeros, zeros_like)
 from ._dtype import Size, dtype, promote_types, result_type
 from ._dtype import bool_ as bool
 from ._dtype import float32, float64, int32, int64
@@ -61,7 +61,7 @@ for _name in [op.name for op in _TABLE_METHODS] + [
         "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
         "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum", "minimum",
         "numel", "isfinite", "allclose", "equal", "logical_not", "norm", "split", "chunk",
-        "fmod", "amax", "amin", "var", "std", "tril", "triu"]:
+        "fmod", "amax", "amin", "var", "std", "tril", "triu", "cumsum", "flip", "narrow", "isclose", "outer"]:
     globals()[_name] = _method(_name)
 
 

@@ -71,6 +71,10 @@ class ComparisonMethods:
     def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
         return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """Elementwise ``|a − b| ≤ atol + rtol·|b|`` (allclose asks it of every element)."""
+        return self._make(np.isclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
 
 # -- all / any: is every / some element true (nonzero)? -----------------------------------------
 # Over the whole tensor, or along ``dim`` (an int or a tuple) with ``keepdim``; a bool tensor

@@ -223,6 +223,12 @@ def ones_like(t, dtype=None, requires_grad=False):
     return ones(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad)
 
 
+def empty_like(t, dtype=None, requires_grad=False):
+    """Like PyTorch's, its values are whatever is there: here, zeros."""
+    _tensor_arg("empty_like", t)
+    return empty(t.shape, dtype=_like(t, dtype), requires_grad=requires_grad)
+
+
 def full_like(t, fill_value, dtype=None, requires_grad=False):
     _tensor_arg("full_like", t)
     return full(t.shape, fill_value, dtype=_like(t, dtype), requires_grad=requires_grad)

@@ -331,6 +331,44 @@ class FunctionalMethods:
             return _mean_all(t)
         return apply(ops.mean_dim, t, dim=t._dims(dim), keepdim=keepdim)
 
+    def cumsum(self, dim, dtype=None):
+        """The running sum along ``dim`` (``CumsumBackward0``)."""
+        return apply(ops.cumsum, self, dim=self._dim(dim), dtype=None if dtype is None else dtype.np)
+
+    def flip(self, *dims):
+        """The order reversed along each of ``dims`` (a copy, as in PyTorch: ``FlipBackward0``)."""
+        if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
+            dims = tuple(dims[0])
+        axes = []
+        for d in dims:
+            axis = self._dim(d)
+            if axis in axes:
+                raise error("dim_repeated", self, dim=axis)
+            axes.append(axis)
+        return apply(ops.flip, self, dims=tuple(axes))
+
+    def outer(self, vec2):
+        """The outer product of two vectors: PyTorch's ``self.reshape(-1, 1) * vec2``."""
+        for name, v in (("self", self), ("vec2", vec2)):
+            if v.ndim != 1:
+                raise error("outer_1d", v, arg=name, ndim=v.ndim)
+        return self.reshape(-1, 1) * vec2
+
+    def narrow(self, dim, start, length):
+        """``length`` elements from ``start`` along ``dim``: a view (PyTorch records a slice)."""
+        d = self._dim(dim)
+        size = self._data.shape[d]
+        if length < 0:
+            raise error("narrow_length", self)
+        if not -size <= start <= size:
+            raise error("narrow_start", self, low=-size, high=size, start=start, size=size, dim=d)
+        if start < 0:
+            start += size
+        if start + length > size:
+            raise error("narrow_end", self, start=start, length=length, size=size, dim=d,
+                        room=size - start)
+        return self[(slice(None),) * d + (slice(start, start + length),)]
+
     def tril(self, diagonal=0):
         return self._triangle(ops.tril, diagonal)
 

@@ -35,7 +35,7 @@ def record(op, *inputs, **params):
     if type(data) is not ndarray:
         data = np.asarray(data)
     out = _view(op, inputs[0], data, params) if op.view else _plain(data)
-    if wants_grad:
+    if wants_grad and data.dtype.kind in "fc":  # (an integer or bool result has no gradient)
         _link(op, inputs, params, out, inference)
     return out
 

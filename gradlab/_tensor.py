@@ -412,6 +412,33 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     def cuda(self, device=None, non_blocking=False):
         raise error("cuda_unavailable")
 
+    # -- new tensors of this one's dtype (PyTorch's Tensor.new_*) --------------------------------
+    def new_tensor(self, data, dtype=None, requires_grad=False):
+        from ._creation import tensor
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, requires_grad=False):
+        from ._creation import zeros
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad=False):
+        from ._creation import ones
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, requires_grad=False):
+        from ._creation import empty
+        return empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, requires_grad=False):
+        from ._creation import full
+        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
     def contiguous(self):
         return self if self._data.flags.c_contiguous else apply(ops.clone, self, contiguous=True)
 
@@ -598,6 +625,11 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
         if isinstance(value, Tensor):
             value = value.item()
         return apply(ops.masked_fill, self, mask=mask._data, value=value)
+
+    def masked_fill_(self, mask, value):
+        if isinstance(value, Tensor):
+            value = value.item()
+        return self._inplace(ops.masked_fill, mask=np.broadcast_to(mask._data, self.shape), value=value)
 
 
 _GRAD_FN_SLOT = Tensor.__dict__["grad_fn"]

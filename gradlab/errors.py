@@ -636,7 +636,7 @@ ERRORS = {
         ValueError,
         "step must be greater than zero",
         "PyTorch slices don't take negative steps (x[::-1] works for lists and NumPy, not here). "
-        "To reverse, index with a reversed range: `{plain}[torch.arange(n - 1, -1, -1)]`."),
+        "To reverse, use `{plain}.flip(dim)` (a copy, as in PyTorch)."),
 
     # == In-place operations: +=, add_, x[i] = ..., and what autograd needs them not to touch.
     "leaf_inplace": (
@@ -804,6 +804,11 @@ ERRORS = {
         NotImplementedError,
         "\"abs_cpu\" not implemented for 'Bool'",
         "abs() of a bool tensor means nothing. If you need numbers, convert first: `{plain}.int()`."),
+    "kernel_dtype": (
+        NotImplementedError,
+        "\"{kernel}\" not implemented for '{legacy}'",
+        "{fn}() works on floating-point numbers and {name} holds {dtype}s. Convert first: "
+        "`{plain}.float()`."),
     "relu_bool": (
         RuntimeError,
         "Boolean inputs not supported for relu",
@@ -913,6 +918,24 @@ ERRORS = {
         "dim {dim} appears multiple times in the list of dims",
         "Each dim may be reduced once; the list names dim {dim} twice (a negative dim counts from "
         "the end, so -1 and {dim} can be the same dim). Drop the repeat."),
+    "outer_1d": (
+        RuntimeError,
+        "outer: Expected 1-D argument {arg}, but got {ndim}-D",
+        "outer() takes two vectors; for matrices use `@`, for a batch, broadcasting: "
+        "`a[:, :, None] * b[:, None, :]`."),
+    "narrow_length": (
+        RuntimeError,
+        "narrow(): length must be non-negative.",
+        "narrow(dim, start, length) keeps `length` elements from `start`: it can't be negative."),
+    "narrow_start": (
+        IndexError,
+        "start out of range (expected to be in range of [{low}, {high}], but got {start})",
+        "{name} has {size} elements along dim {dim}; start must be from {low} to {high} "
+        "(negative counts from the end)."),
+    "narrow_end": (
+        RuntimeError,
+        "start ({start}) + length ({length}) exceeds dimension size ({size}).",
+        "{name} has {size} elements along dim {dim}: from {start}, at most {room} fit."),
     "permute_ndim": (
         RuntimeError,
         "permute(sparse_coo): number of dimensions in the tensor input does not match the length "

@@ -529,6 +529,42 @@ erfc = Op("erfc", "ErfcBackward0", _elementwise(math.erfc), "erfc(a)", [
          lambda grad, self: -_2_SQRTPI * exp(-self * self) * grad),
 ], promote="float", method=True, tests=("real",))
 
+# -- rounding: steps, whose gradient is 0 (frac = a − trunc(a): 1) ---------------------------------
+def _rounding(fn):
+    """``fn`` on floats; PyTorch gives integers back as they are (a copy)."""
+    return lambda a: fn(a) if a.dtype.kind == "f" else a.copy()
+
+
+def _refuse_non_float(kernel, integers=True):
+    """The check of a rounding op: PyTorch's error, naming its ``kernel``, for bools (and for
+    integers too unless ``integers``)."""
+    def check(a):
+        kind = a._data.dtype.kind
+        if kind == "b" or (kind != "f" and not integers):
+            from ._dtype import LEGACY_NAMES
+            raise error("kernel_dtype", a, kernel=kernel, legacy=LEGACY_NAMES[a.dtype],
+                        fn=kernel.split("_")[0])
+    return check
+
+
+floor = Op("floor", "FloorBackward0", _rounding(np.floor), "⌊a⌋", [
+    Rule("self", "∂⌊a⌋/∂a = 0 (a step)", lambda grad: zeros_like(grad)),
+], method=True, check=_refuse_non_float("floor_vml_cpu"), tests=("real",))
+ceil = Op("ceil", "CeilBackward0", _rounding(np.ceil), "⌈a⌉", [
+    Rule("self", "∂⌈a⌉/∂a = 0 (a step)", lambda grad: zeros_like(grad)),
+], method=True, check=_refuse_non_float("ceil_vml_cpu"), tests=("real",))
+round = Op("round", "RoundBackward0", _rounding(np.round), "round(a)", [
+    Rule("self", "∂round(a)/∂a = 0 (a step; halves go to the even neighbour)",
+         lambda grad: zeros_like(grad)),
+], method=True, check=_refuse_non_float("round_vml_cpu"), tests=("real",))
+trunc = Op("trunc", "TruncBackward0", _rounding(np.trunc), "trunc(a)", [
+    Rule("self", "∂trunc(a)/∂a = 0 (a step)", lambda grad: zeros_like(grad)),
+], method=True, check=_refuse_non_float("trunc_vml_cpu"), tests=("real",))
+frac = Op("frac", "FracBackward0", _rounding(lambda a: a - np.trunc(a)),
+          "a − trunc(a)", [
+    Rule("self", "∂(a − trunc a)/∂a = 1", lambda grad: grad),
+], method=True, check=_refuse_non_float("frac_cpu", integers=False), tests=("real",))
+
 # A step: the gradient is 0 everywhere (PyTorch still records the node, so y.requires_grad).
 sign = Op("sign", "SignBackward0", sign_array, "sign(a)", [
     Rule("self", "∂sign(a)/∂a = 0 (a step)", lambda grad: zeros_like(grad)),
@@ -676,6 +712,28 @@ def _mean_dim(a, dim, keepdim):
 sum_all = Op("sum", "SumBackward0", _sum_all, "sum(a)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", lambda grad, self_shape: broadcast_to(grad, self_shape)),
 ])
+def _cumsum(a, dim, dtype):
+    """PyTorch's running sum: float32 accumulated in float64 (its CPU kernel's acc_type), each
+    sum rounded once; integers and bools in int64."""
+    target = dtype or (np.dtype(np.int64) if a.dtype.kind in "biu" else a.dtype)
+    acc = np.float64 if target == np.float32 else target
+    return (np.cumsum(a, axis=dim, dtype=acc) if a.ndim else a.astype(acc)).astype(target, copy=False)
+
+
+def _reversed_cumsum(grad, self_shape, dim):
+    """Each input adds into every running sum from its place on: the gradient summed from the end."""
+    if numel(self_shape) <= 1 or self_shape[dim] == 1:
+        return grad
+    return flip(cumsum(flip(grad, dims=(dim,)), dim=dim, dtype=None), dims=(dim,))
+
+
+cumsum = Op("cumsum", "CumsumBackward0", _cumsum, "cumsum(a, dim)", [
+    Rule("self", "∂(a₁+…+aⱼ)/∂aᵢ = 1 for j ≥ i: the gradient summed from the end", _reversed_cumsum),
+])
+flip = Op("flip", "FlipBackward0", lambda a, dims: _clone(np.flip(a, dims)), "flip(a, dims)", [
+    Rule("self", "each element's gradient comes back from its mirrored place", lambda grad, dims: flip(grad, dims=dims)),
+])
+
 sum_dim = Op("sum", "SumBackward1", _sum_dim, "sum(a, dim)", [
     Rule("self", "∂(Σa)/∂aᵢ = 1", _expand_back),
 ])

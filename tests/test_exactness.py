@@ -694,3 +694,4 @@ def test_strides_and_layouts_are_torchs(expr):
         except Exception as e:  # noqa: BLE001 - compared below
             return type(e).__name__, str(e)
     assert run(gradlab) == run(torch)
+

@@ -385,3 +385,39 @@ def test_multinomial_frequencies_and_seeds():
     assert np.array_equal(gradlab.multinomial(p, 20000, True, generator=g2).numpy(), draws)
     once = gradlab.multinomial(gradlab.ones(2, 6), 6).numpy()  # without replacement: permutations
     assert all(sorted(row) == list(range(6)) for row in once.tolist())
+
+
+# -- ops real tutorials reach for: running sums, flips, narrow, rounding, the new_* factories ----
+TUTORIAL_OPS_SETUP = "a = torch.tensor([[1.5, -2.0, 0.25], [3.0, 0.5, -1.0]], requires_grad=True)"
+TUTORIAL_OPS = [
+ "a.cumsum(1)", "a.cumsum(-2)", "torch.cumsum(a, 0)", "torch.tensor([1, 2, 3], dtype=torch.int32).cumsum(0)",
+ "torch.tensor([True, False, True]).cumsum(0)", "a.cumsum(0, dtype=torch.float64)", "torch.tensor(2.5, requires_grad=True).cumsum(0)",
+ "a.cumsum(2)", "(lambda a: torch.autograd.grad((a.cumsum(1) * torch.tensor([1., 2., 3.])).sum(), a))(a)",
+ "(lambda a: torch.autograd.grad(a.cumsum(0, dtype=torch.float64).sum(), a))(a)",
+ "a.flip(0)", "a.flip(0, 1)", "a.flip([1])", "torch.flip(a, [0, -1])", "a.flip(0, 0)", "a.flip(-3)",
+ "(lambda a: torch.autograd.grad((a.flip(1) * torch.tensor([1., 2., 3.])).sum(), a))(a)", "a.t().flip(0).is_contiguous()",
+ "a.narrow(1, 1, 2)", "a.narrow(0, -1, 1)", "a.narrow(1, 3, 0)", "a.narrow(1, 4, 0)", "a.narrow(1, 2, 2)",
+ "a.narrow(0, 0, -1)", "torch.narrow(a, 1, 0, 1)", "(lambda a: torch.autograd.grad(a.narrow(1, 1, 2).sum(), a))(a)",
+ "a.new_zeros(2, 3)", "a.new_zeros((2,))", "a.new_ones(1, dtype=torch.float64)", "a.new_full((2,), 3)",
+ "a.new_tensor([1, 2])", "a.new_empty(2).shape", "a.new_zeros(2, requires_grad=True)",
+ "torch.empty_like(a).shape", "torch.empty_like(a).requires_grad", "torch.empty_like(a, dtype=torch.int64).dtype",
+ "a.element_size()", "torch.tensor([1, 2]).element_size()", "a.type_as(torch.tensor([1]))",
+ "torch.isclose(a, a + 1e-6)", "torch.isclose(torch.tensor([1., float('nan')]), torch.tensor([1., float('nan')]), equal_nan=True)",
+ "torch.outer(torch.tensor([1., 2.], requires_grad=True), torch.tensor([3., 4., 5.]))", "torch.outer(a, a)",
+ "torch.tensor([1., 2.]).outer(torch.tensor([3., 4.]))",
+ "(lambda x: (x.masked_fill_(torch.tensor([True, False, True]), 2.0), x._version))(torch.zeros(3))",
+ "(lambda x: (x.masked_fill_(torch.tensor([True, False]), -1.0), x._version))(torch.zeros(2, 2))",
+ "(lambda a: (lambda y: (y.masked_fill_(y > 0, 0.0), torch.autograd.grad(y.sum(), a)))(a * 2))(a)",
+ "(lambda a: a.masked_fill_(a > 0, 0.0))(a)",
+    "a.t().flip(0).stride()", "a.long()", "a.long().requires_grad", "a.to(torch.bool).is_leaf",
+] + [f"{expr}({x})" for expr in ("torch.floor", "torch.ceil", "torch.round", "torch.trunc", "torch.frac")
+     for x in ("torch.tensor([1.5, -2.5, 0.5, 2.5, -0.5], requires_grad=True)", "torch.tensor([1, -2])",
+               "torch.tensor([True])", "torch.tensor(3.7, dtype=torch.float64, requires_grad=True)")] + [
+    f"torch.autograd.grad(torch.{f}(a * 2).sum(), a)" for f in ("floor", "ceil", "round", "trunc", "frac")
+] + [f"(lambda x: (x.{f}_(), x._version))(torch.tensor([0.3, -1.7]))"
+     for f in ("floor", "ceil", "round", "trunc", "frac")] + ["a[:, ::-1]"]
+
+
+@pytest.mark.parametrize("expr", TUTORIAL_OPS)
+def test_tutorial_ops(expr):
+    same(expr, TUTORIAL_OPS_SETUP)
