@@ -195,9 +195,12 @@ def _view(op, base, data, params):
     out._base = base._base if base._base is not None else base
     out._view_chain = base._view_chain + ((op, params),)
     out._view_version = None if counter is None else counter[0]
-    # How it was made, as PyTorch's CreationMeta: a view of a view keeps its base's.
-    out._creation = getattr(base, "_creation", None) or (
-        "inference" if _state.inference else None if _state.enabled else "no_grad")
+    # How it was made, as PyTorch's CreationMeta (propagate_creation_meta): a view made in grad
+    # mode keeps its base's; one made under no_grad or inference_mode says so, unless its base
+    # was made in inference mode.
+    previous = getattr(base, "_creation", None)
+    now = "inference" if _state.inference else None if _state.enabled else "no_grad"
+    out._creation = previous if now is None or previous == "inference" else now
     return out
 
 

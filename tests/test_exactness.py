@@ -695,3 +695,26 @@ def test_strides_and_layouts_are_torchs(expr):
             return type(e).__name__, str(e)
     assert run(gradlab) == run(torch)
 
+
+@pytest.mark.parametrize("code", [
+    # fuzz seed 64412: a view made in inference mode of a no_grad view says "inference mode"
+    "a = torch.tensor([-0.5, 1.5], requires_grad=True)\nt = a * 2\nwith torch.no_grad():\n    v = t[:1]\n"
+    "with torch.inference_mode():\n    w = v[...]\nt += 1\nw.grad_fn",
+    # ... and a no_grad view of a view made in inference mode keeps "inference mode"
+    "a = torch.tensor([-0.5, 1.5], requires_grad=True)\nt = a * 2\nwith torch.inference_mode():\n    v = t[:1]\n"
+    "with torch.no_grad():\n    w = v[...]\nt += 1\nw.grad_fn",
+    "a = torch.tensor([-0.5, 1.5], requires_grad=True)\nt = a * 2\nwith torch.no_grad():\n    v = t[:1]\n"
+    "w = v[...]\nt += 1\nw.grad_fn",
+])
+def test_a_view_of_a_view_says_in_which_mode_it_was_made_as_torch(code):
+    assert raised(code, gradlab) == raised(code, torch) is not None
+
+
+def test_an_inference_tensors_clone_outside_the_mode_is_a_recorded_copy():
+    """PyTorch clones an inference tensor as empty_like + copy_: a normal tensor at version 1,
+    whose copy_ is recorded when it requires grad (fuzz seed 65231)."""
+    code = ("with torch.inference_mode():\n    b = torch.tensor([0.5], requires_grad=True)\n"
+            "c = b.clone()\nwith torch.no_grad():\n    d = b.clone()\n"
+            "r = (c.grad_fn.name(), c._version, c.is_inference(), d.grad_fn, d._version, d.is_inference())")
+    g, t = both(code)
+    assert g["r"] == t["r"] == ("torch::autograd::CopyBackwards", 1, False, None, 1, False)
