@@ -17,10 +17,12 @@ from .errors import error
 
 def view_rebase_error(creation, what, fn=None):
     """PyTorch's error for a view made under no_grad / inference_mode whose memory changed
-    (``fn``: the view's own node, when it was made from such a view with grad mode on)."""
+    (``fn``: the view's own node or its op's name, when it was made from such a view with grad
+    mode on)."""
     prefix = "A view was created in"
-    if fn is not None:
-        name = re.sub(r"Backward(\d+)$", r"\1", re.sub(r"Backward0$", "", fn.name()))
+    if fn is not None:  # a node, or the name of the view op
+        name = fn if isinstance(fn, str) else re.sub(
+            r"Backward(\d+)$", r"\1", re.sub(r"Backward0$", "", fn.name()))
         prefix = f"Output 0 of {name} is a view of a view which was created in"
     if creation == "inference":
         return error("view_rebase_inference", what=what, prefix=prefix)

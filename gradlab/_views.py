@@ -7,6 +7,7 @@ tensor's history as PyTorch does, including a write through a view into its base
 """
 from __future__ import annotations
 
+import builtins
 import numbers
 import warnings
 
@@ -275,10 +276,10 @@ class InPlaceMethods:
                     raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
                 return self._inplace(ops.copy, value)
             return self._inplace(ops.fill_tensor, value=value, copies_a_number=True)
-        if (_state.enabled and self._requires_grad and getattr(self, "_creation", None) is not None
-                and any(_makes_view(k) for k in parts)):
-            # PyTorch writes through self.unsqueeze(0): a view of this view, made in grad mode
-            raise _t.view_rebase_error(self._creation, "is being", self.unsqueeze(0).grad_fn)
+        if _state.enabled and self._requires_grad and getattr(self, "_creation", None) is not None:
+            written = _written_through(self._data.shape, parts)
+            if written is not None:  # a view of this view, made in grad mode, is what changes
+                raise _t.view_rebase_error(self._creation, "is being", written)
         if type(self._counter) is _t.DetachedInference and not _state.inference and (
                 not _is_index_put(key) or any(_makes_view(k) for k in parts)):
             raise error("inference_inplace", self)  # PyTorch writes through a view: an inference tensor
@@ -609,6 +610,35 @@ def _is_advanced(k):
 def _makes_view(k):
     """A 0-d bool mask: PyTorch indexes through a view (unsqueeze(0), then the mask)."""
     return isinstance(k, _t.Tensor) and k._data.ndim == 0 and k._data.dtype == np.bool_
+
+
+def _written_through(shape, parts):
+    """What PyTorch's indexing writes ``t[key] = v`` into: the last view its basic parts make
+    (``Select`` for an integer, ``Slice`` for a slice short of the whole dim, ``Unsqueeze`` for
+    None or a 0-d mask), or None when it writes into ``t`` itself."""
+    def dims_used(k):
+        if k is None or k is Ellipsis or _makes_view(k) or isinstance(k, bool):
+            return 0
+        if isinstance(k, (_t.Tensor, np.ndarray)) and np.asarray(_array_of(k)).dtype == np.bool_:
+            return np.ndim(_array_of(k))
+        return 1
+    name, dim = None, 0
+    for k in parts:
+        if k is Ellipsis:
+            dim += len(shape) - builtins.sum(dims_used(p) for p in parts)
+        elif k is None or _makes_view(k):
+            name = "Unsqueeze"
+        elif isinstance(k, slice):
+            if dim < len(shape) and k.indices(shape[dim]) != (0, shape[dim], 1):
+                name = "Slice"
+        elif isinstance(k, numbers.Integral) and not isinstance(k, bool):
+            name = "Select"
+        dim += dims_used(k)
+    return name
+
+
+def _array_of(k):
+    return k._data if isinstance(k, _t.Tensor) else k
 
 
 def _is_index_put(key):

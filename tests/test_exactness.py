@@ -718,3 +718,15 @@ def test_an_inference_tensors_clone_outside_the_mode_is_a_recorded_copy():
             "r = (c.grad_fn.name(), c._version, c.is_inference(), d.grad_fn, d._version, d.is_inference())")
     g, t = both(code)
     assert g["r"] == t["r"] == ("torch::autograd::CopyBackwards", 1, False, None, 1, False)
+
+
+@pytest.mark.parametrize("key", ["0", "1:3", "-1", "None", "(..., 0)", "(slice(None), None)", "0:4", "...",
+                                 "torch.tensor(True)"])
+@pytest.mark.parametrize("block", ["torch.inference_mode()", "torch.no_grad()"])
+def test_a_write_into_a_view_of_a_no_grad_view_names_the_view_it_writes_through(block, key):
+    """``v[key] = x`` indexes first (select, slice, unsqueeze: a view of the view, made in grad
+    mode), then writes; PyTorch's error names that last view (fuzz seed 60542: Select)."""
+    code = (f"a = torch.tensor([[0.0, 1.0], [-2.0, 2.0]], requires_grad=True)\nwith {block}:\n"
+            f"    v = a.flatten()\nw = v.squeeze()\nw[{key}] = 5.0\n")
+    expected = raised(code, torch)
+    assert expected is not None and raised(code, gradlab) == expected
