@@ -10,6 +10,7 @@ ratios. ``python benchmarks/floor.py``
 """
 from __future__ import annotations
 
+import contextlib
 import timeit
 
 import numpy as np
@@ -64,6 +65,13 @@ class Bare:
     def mean(self):
         shape, n = self.data.shape, self.data.size
         return Bare(self.data.mean(), lambda g: (np.broadcast_to(g / n, shape),), (self,))
+
+    def __isub__(self, array):  # the optimizer's step, p -= lr * p.grad: no graph
+        self.data -= array
+        return self
+
+    def tolist(self):
+        return self.data.tolist()
 
     def backward(self):
         deps, stack = {}, [self]
@@ -136,33 +144,13 @@ def linear_regression(make, update, epochs=10):
     return step
 
 
-def mlp_bare():
-    """The benchmarks' MLP step (run.py (c)) on the bare autograd: (step, check) as run.py's."""
-    x, target, params_np = run.mlp_data()
+class BareLibrary:
+    """Enough of a library for run.py's MLP step to run on the bare autograd."""
+    no_grad = contextlib.nullcontext
 
-    def make_step(params):
-        w1, b1, w2, b2 = params
-
-        def step():
-            h = (x @ w1 + b1).relu()
-            out = h @ w2 + b2
-            loss = ((out - target) ** 2).mean()
-            loss.backward()
-            for p in params:
-                p.data -= run.MLP_LR * p.grad
-            grads = [p.grad for p in params]
-            for p in params:
-                p.grad = None
-            return loss.data, grads
-        return step
-
-    def check():
-        params = [Bare(p.copy()) for p in params_np]
-        loss, grads = make_step(params)()
-        return [loss, *grads, *(p.data for p in params)]
-
-    step = make_step([Bare(p.copy()) for p in params_np])
-    return (lambda: step() and None), check
+    @staticmethod
+    def tensor(values, requires_grad=False):
+        return bare(values, requires_grad)
 
 
 def compare(title, steps, number, per=1e6, unit="µs", against="torch"):
@@ -179,8 +167,8 @@ def main():
     import gradlab
     # The MLP first, before torch's import adds the ~145,000 objects every garbage collection
     # would walk (run.py times each library in a process of its own for the same reason).
-    steps = {"bare NumPy autograd": mlp_bare(), "NumPy by hand": run.mlp_numpy(np),
-             "gradlab": run.mlp_autograd(gradlab)}
+    steps = {"bare NumPy autograd": run.mlp_autograd(BareLibrary),
+             "NumPy by hand": run.mlp_numpy(np), "gradlab": run.mlp_autograd(gradlab)}
     want = [np.asarray(v) for v in steps["NumPy by hand"][1]()]
     for name, (_, check) in steps.items():  # each computes the same numbers
         got = check()

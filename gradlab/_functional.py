@@ -339,13 +339,7 @@ class FunctionalMethods:
         """The order reversed along each of ``dims`` (a copy, as in PyTorch: ``FlipBackward0``)."""
         if len(dims) == 1 and isinstance(dims[0], (list, tuple)):
             dims = tuple(dims[0])
-        axes = []
-        for d in dims:
-            axis = self._dim(d)
-            if axis in axes:
-                raise error("dim_repeated", self, dim=axis)
-            axes.append(axis)
-        return apply(ops.flip, self, dims=tuple(axes))
+        return apply(ops.flip, self, dims=self._dims(dims) if dims else ())
 
     def outer(self, vec2):
         """The outer product of two vectors: PyTorch's ``self.reshape(-1, 1) * vec2``."""
