@@ -61,7 +61,8 @@ for _name in [op.name for op in _TABLE_METHODS] + [
         "argmin", "mm", "mv", "dot", "bmm", "reshape", "flatten", "transpose", "t", "permute",
         "unsqueeze", "squeeze", "clone", "detach", "masked_fill", "maximum", "minimum",
         "numel", "isfinite", "allclose", "equal", "logical_not", "norm", "split", "chunk",
-        "fmod", "amax", "amin", "var", "std", "tril", "triu", "cumsum", "flip", "narrow", "isclose", "outer"]:
+        "fmod", "amax", "amin", "var", "std", "tril", "triu", "cumsum", "flip", "narrow", "isclose",
+        "outer"]:
     globals()[_name] = _method(_name)
 
 

@@ -624,14 +624,31 @@ class Tensor(ViewMethods, InPlaceMethods, ComparisonMethods, FunctionalMethods):
     def masked_fill(self, mask, value):
         if isinstance(value, Tensor):
             value = value.item()
-        return apply(ops.masked_fill, self, mask=mask._data, value=value)
+        return apply(ops.masked_fill, self, mask=self._fill_mask(mask, inplace=False), value=value)
 
     def masked_fill_(self, mask, value):
         if isinstance(value, Tensor):
             value = value.item()
-        return self._inplace(ops.masked_fill, mask=np.broadcast_to(mask._data, self.shape), value=value)
+        return self._inplace(ops.masked_fill, mask=self._fill_mask(mask, inplace=True), value=value)
+
+    def _fill_mask(self, mask, inplace):
+        """masked_fill's mask as an array, with PyTorch's errors for one that is not bool or does
+        not broadcast (in place: to this tensor's own shape)."""
+        if mask.dtype is not _dtype.bool_:
+            raise error("masked_fill_mask_dtype", self,
+                        mask=_CPP_TYPE_NAMES.get(mask.dtype, mask.dtype.name))
+        if not inplace:
+            _broadcast_shape(mask._data.shape, self._data.shape)
+            return mask._data
+        shape = _broadcast_shape(self._data.shape, mask._data.shape)
+        if shape != self._data.shape:
+            raise error("inplace_shape", self, out=list(self.shape), broadcast=list(shape))
+        return np.broadcast_to(mask._data, shape)
 
 
+# The C++ names PyTorch's masked_fill_ prints for a mask's dtype
+_CPP_TYPE_NAMES = {_dtype.float32: "float", _dtype.float64: "double", _dtype.int64: "long int",
+                   _dtype.int32: "int"}
 _GRAD_FN_SLOT = Tensor.__dict__["grad_fn"]
 _add, _sub, _mul, _div = (specialised(op) for op in (ops.add, ops.sub, ops.mul, ops.div))
 

@@ -923,6 +923,11 @@ ERRORS = {
         "outer: Expected 1-D argument {arg}, but got {ndim}-D",
         "outer() takes two vectors; for matrices use `@`, for a batch, broadcasting: "
         "`a[:, :, None] * b[:, None, :]`."),
+    "masked_fill_mask_dtype": (
+        RuntimeError,
+        "masked_fill_ only supports boolean masks, but got mask with dtype {mask}",
+        "The mask says where to fill: it must be a bool tensor, such as `{plain} > 0`. "
+        "Turn numbers into one with `mask.bool()` (nonzero: True)."),
     "narrow_length": (
         RuntimeError,
         "narrow(): length must be non-negative.",

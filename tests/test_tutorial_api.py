@@ -410,6 +410,11 @@ TUTORIAL_OPS = [
  "(lambda a: (lambda y: (y.masked_fill_(y > 0, 0.0), torch.autograd.grad(y.sum(), a)))(a * 2))(a)",
  "(lambda a: a.masked_fill_(a > 0, 0.0))(a)",
     "a.t().flip(0).stride()", "a.long()", "a.long().requires_grad", "a.to(torch.bool).is_leaf",
+    "torch.zeros(2, 2).masked_fill_(torch.tensor([True, False, True]), 1.)",
+    "torch.zeros(2, 2).masked_fill(torch.tensor([True, False, True]), 1.)",
+    "torch.zeros(2, 2).masked_fill_(torch.tensor([1., 0.]), 1.)", "a.masked_fill(torch.tensor([1, 0, 1]), 1.)",
+    "torch.zeros(2).masked_fill_(torch.tensor([[True, False], [True, True]]), 1.)",
+    "torch.zeros(2, 2).masked_fill_(torch.tensor(True), 3.)",
 ] + [f"{expr}({x})" for expr in ("torch.floor", "torch.ceil", "torch.round", "torch.trunc", "torch.frac")
      for x in ("torch.tensor([1.5, -2.5, 0.5, 2.5, -0.5], requires_grad=True)", "torch.tensor([1, -2])",
                "torch.tensor([True])", "torch.tensor(3.7, dtype=torch.float64, requires_grad=True)")] + [
