@@ -154,8 +154,7 @@ class ViewMethods:
         if self._counter is None and not _state.inference:
             # An inference tensor's clone outside the mode is PyTorch's empty_like + copy_: a normal
             # tensor, at version 1, whose copy_ is recorded (CopyBackwards) when grad is wanted.
-            out = _t.Tensor._make(ops._clone(self._data))
-            return out.copy_(self)
+            return _t.Tensor._make(np.empty_like(self._data)).copy_(self)
         return apply(ops.clone, self)
 
     def split(self, split_size_or_sections, dim=0):

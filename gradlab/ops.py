@@ -34,6 +34,7 @@ import math
 import numpy as np
 
 from . import _sleef
+from ._dtype import LEGACY_NAMES
 from ._sums import torch_order_sum
 from .errors import error
 
@@ -541,7 +542,6 @@ def _refuse_non_float(kernel, integers=True):
     def check(a):
         kind = a._data.dtype.kind
         if kind == "b" or (kind != "f" and not integers):
-            from ._dtype import LEGACY_NAMES
             raise error("kernel_dtype", a, kernel=kernel, legacy=LEGACY_NAMES[a.dtype],
                         fn=kernel.split("_")[0])
     return check
@@ -715,7 +715,7 @@ sum_all = Op("sum", "SumBackward0", _sum_all, "sum(a)", [
 def _cumsum(a, dim, dtype):
     """PyTorch's running sum: float32 accumulated in float64 (its CPU kernel's acc_type), each
     sum rounded once; integers and bools in int64."""
-    target = dtype or (np.dtype(np.int64) if a.dtype.kind in "biu" else a.dtype)
+    target = dtype if dtype is not None else np.dtype(np.int64) if a.dtype.kind in "biu" else a.dtype
     acc = np.float64 if target == np.float32 else target
     return (np.cumsum(a, axis=dim, dtype=acc) if a.ndim else a.astype(acc)).astype(target, copy=False)
 
@@ -728,10 +728,12 @@ def _reversed_cumsum(grad, self_shape, dim):
 
 
 cumsum = Op("cumsum", "CumsumBackward0", _cumsum, "cumsum(a, dim)", [
-    Rule("self", "∂(a₁+…+aⱼ)/∂aᵢ = 1 for j ≥ i: the gradient summed from the end", _reversed_cumsum),
+    Rule("self", "∂(a₁+…+aⱼ)/∂aᵢ = 1 for j ≥ i: the gradient summed from the end",
+         _reversed_cumsum),
 ])
 flip = Op("flip", "FlipBackward0", lambda a, dims: _clone(np.flip(a, dims)), "flip(a, dims)", [
-    Rule("self", "each element's gradient comes back from its mirrored place", lambda grad, dims: flip(grad, dims=dims)),
+    Rule("self", "each element's gradient comes back from its mirrored place",
+         lambda grad, dims: flip(grad, dims=dims)),
 ])
 
 sum_dim = Op("sum", "SumBackward1", _sum_dim, "sum(a, dim)", [
